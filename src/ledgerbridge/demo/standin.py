@@ -1,0 +1,84 @@
+"""A loopback HTTP server that answers platform REST look-ups in each platform's own format.
+
+Documents are registered by path (and optionally query parameters); the adapters' clients call
+it exactly as they would call api.stripe.com or a WooCommerce site. Every request is recorded,
+so a test can assert what was fetched. It is a real socket server, not a mock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import orjson
+
+
+class StandIn:
+    """Serve JSON documents on 127.0.0.1:<free port> until ``close``."""
+
+    def __init__(self) -> None:
+        self._docs: dict[str, list[tuple[dict[str, str], Any, int]]] = {}
+        self._lock = threading.Lock()
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                stand_in._answer(self)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def put(self, path: str, document: Any, query: Mapping[str, str] | None = None,
+            status: int = 200) -> None:
+        """Answer GET ``path`` (whose query contains ``query``) with ``document``."""
+        with self._lock:
+            self._docs.setdefault(path, []).insert(0, (dict(query or {}), document, status))
+
+    def _find(self, path: str, query: dict[str, str]) -> tuple[Any, int] | None:
+        with self._lock:
+            for wanted, doc, status in self._docs.get(path, []):
+                if all(query.get(k) == v for k, v in wanted.items()):
+                    return doc, status
+        return None
+
+    def _answer(self, handler: BaseHTTPRequestHandler) -> None:
+        parts = urlsplit(handler.path)
+        query = dict(parse_qsl(parts.query))
+        with self._lock:
+            self.requests.append(("GET", parts.path, query))
+        found = self._find(parts.path, query)
+        if found is None:
+            body, status = orjson.dumps({"error": {"message": f"no such resource {parts.path}"}}), 404
+        else:
+            body, status = orjson.dumps(found[0]), found[1]
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> StandIn:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,62 @@
+"""What a posting rule needs to know besides the event, and what it produces."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+
+from ledgerbridge.domain.accounts import Role
+from ledgerbridge.domain.errors import UnmappableEventError
+
+_EMPTY: Mapping[str, str] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class PostingContext:
+    """The accounts an event posts to: the chart's account per role and the clearing account."""
+
+    ledger: str
+    source: str
+    accounts: Mapping[Role, str]
+    clearing: str
+    recognize_revenue: bool = False
+    dimensions: Mapping[str, str] = field(default_factory=dict)
+
+    def account(self, role: Role) -> str:
+        if role is Role.GATEWAY_CLEARING:
+            return self.clearing
+        try:
+            return self.accounts[role]
+        except KeyError:
+            raise UnmappableEventError(
+                f"the chart has no account with role {role.value}", role=role.value
+            ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class DraftLine:
+    account: str
+    amount: Decimal
+    currency: str
+    dimensions: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """An entry before conversion to base currency. ``key`` is unique per ledger."""
+
+    key: str
+    effective_date: date
+    description: str
+    lines: tuple[DraftLine, ...]
+    reverses_key: str | None = None
+
+
+def line(ctx: PostingContext, role: Role, amount: Decimal, currency: str,
+         dimensions: Mapping[str, str]) -> DraftLine:
+    """A draft line on the account the context gives ``role``; dimensions merged, event wins."""
+    merged = {**ctx.dimensions, **dimensions} if ctx.dimensions else dimensions
+    return DraftLine(ctx.account(role), amount, currency, merged)

@@ -1,0 +1,64 @@
+"""Draft -> JournalEntry: every line converted to base currency with the rate on record.
+
+Rate direction (stated once): ``rate`` is base units per one unit of the line's currency, so
+``base_amount = round_half_even(amount * rate, base)``. Converted lines that do not sum to zero
+in base get one line on the rounding account for the difference: never a silent cent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from ledgerbridge.domain.journal import JournalEntry, Line
+from ledgerbridge.domain.money import exponent, round_half_even
+from ledgerbridge.domain.posting.context import Draft
+
+
+@dataclass(frozen=True, slots=True)
+class RateQuote:
+    rate: Decimal
+    rate_date: date | None
+    source: str
+
+
+RateFor = Callable[[str, date], RateQuote]
+"""Look up the rate for (currency, day) into base; raises MissingRateError when there is none."""
+
+IDENTITY = RateQuote(Decimal(1), None, "identity")
+
+
+def to_entry(
+    draft: Draft,
+    *,
+    ledger: str,
+    source: str | None,
+    base_currency: str,
+    rate_for: RateFor,
+    rounding_account: str,
+    reverses: str | None = None,
+    note: str | None = None,
+) -> JournalEntry:
+    lines: list[Line] = []
+    for dl in draft.lines:
+        quote = IDENTITY if dl.currency == base_currency else rate_for(dl.currency, draft.effective_date)
+        base = round_half_even(dl.amount * quote.rate, base_currency)
+        lines.append(Line(dl.account, dl.amount, dl.currency, base, base_currency,
+                          quote.rate, quote.rate_date, quote.source, dl.dimensions))
+    residual = sum((x.base_amount for x in lines), Decimal(0))
+    if residual:
+        zero = Decimal(0).scaleb(-exponent(base_currency))
+        lines.append(Line(rounding_account, zero, base_currency, -residual, base_currency,
+                          Decimal(1), None, "rounding"))
+    return JournalEntry.balanced(
+        key=draft.key,
+        ledger=ledger,
+        effective_date=draft.effective_date,
+        description=draft.description,
+        source=source,
+        lines=lines,
+        reverses=reverses,
+        note=note,
+    )

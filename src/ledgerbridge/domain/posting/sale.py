@@ -1,0 +1,31 @@
+"""A paid order: debit clearing (and gift-card tender, discounts), credit sales, shipping, tax."""
+
+from __future__ import annotations
+
+from ledgerbridge.domain.accounts import Role
+from ledgerbridge.domain.events import Sale
+from ledgerbridge.domain.posting.context import Draft, PostingContext, line
+
+
+def sale_draft(event: Sale, ctx: PostingContext) -> Draft:
+    """Gross line items to sales, discounts to their contra-revenue account; any remainder
+    between the parts and the total the customer paid (a platform's own rounding) is posted
+    to sales so the revenue equals what was charged."""
+    c, d = event.currency, event.dimensions
+    parts = event.goods - event.discounts + event.shipping + event.tax + event.gift_cards_sold
+    remainder = event.total - parts
+    lines = (
+        line(ctx, Role.GATEWAY_CLEARING, event.total - event.gift_card_tender, c, d),
+        line(ctx, Role.GIFT_CARD_LIABILITY, event.gift_card_tender, c, d),
+        line(ctx, Role.DISCOUNTS, event.discounts, c, d),
+        line(ctx, Role.SALES, -(event.goods + remainder), c, d),
+        line(ctx, Role.SHIPPING_INCOME, -event.shipping, c, d),
+        line(ctx, Role.TAX_PAYABLE, -event.tax, c, d),
+        line(ctx, Role.GIFT_CARD_LIABILITY, -event.gift_cards_sold, c, d),
+    )
+    return Draft(
+        key=event.key,
+        effective_date=event.occurred_at.date(),
+        description=f"Sale {event.reference}",
+        lines=tuple(x for x in lines if x.amount != 0),
+    )
