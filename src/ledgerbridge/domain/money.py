@@ -57,13 +57,11 @@ def parse_decimal(value: object, *, field: str = "amount") -> Decimal:
     """Read a platform's decimal string (or int) as Decimal; a float or junk is refused."""
     if isinstance(value, bool) or isinstance(value, float):
         raise ValidationError(f"{field}: floats are not money ({value!r})", field=field)
-    if isinstance(value, Decimal):
-        return value
     if isinstance(value, int):
         return Decimal(value)
-    if isinstance(value, str):
+    if isinstance(value, Decimal | str):
         try:
-            result = Decimal(value.strip())
+            result = value if isinstance(value, Decimal) else Decimal(value.strip())
         except InvalidOperation:
             raise ValidationError(f"{field}: not a decimal ({value!r})", field=field) from None
         if not result.is_finite():
@@ -95,8 +93,8 @@ class Money:
     currency: str
 
     def __post_init__(self) -> None:
-        if not isinstance(self.amount, Decimal):
-            raise ValidationError(f"Money needs a Decimal, got {type(self.amount).__name__}")
+        if not isinstance(self.amount, Decimal) or not self.amount.is_finite():
+            raise ValidationError(f"Money needs a finite Decimal, got {self.amount!r}")
         object.__setattr__(self, "currency", normalize_currency(self.currency))
 
     @classmethod

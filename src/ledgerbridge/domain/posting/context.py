@@ -52,7 +52,6 @@ class Draft:
     effective_date: date
     description: str
     lines: tuple[DraftLine, ...]
-    reverses_key: str | None = None
 
 
 def line(ctx: PostingContext, role: Role, amount: Decimal, currency: str,

@@ -1,0 +1,1 @@
+"""One module per resource: webhooks, sources, ledgers (and accounts), events, entries, ops."""

@@ -1,0 +1,49 @@
+"""The journal: entries, one entry, reversal, trial balance."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from ledgerbridge.api.schemas import ReasonIn
+from ledgerbridge.service import journal
+from ledgerbridge.service.post import reverse_entry
+
+router = APIRouter(prefix="/api/v1", tags=["journal"])
+
+
+@router.get("/entries", summary="Journal entries (debit lines positive, credit negative)")
+async def list_entries(request: Request, ledger: str = "default", since: date | None = None,
+                       until: date | None = None, source: str | None = None,
+                       account: str | None = None, limit: int = Query(50, ge=1, le=500),
+                       cursor: str | None = None) -> dict[str, Any]:
+    items, next_cursor = await run_in_threadpool(lambda: journal.list_entries(
+        request.app.state.db, ledger=ledger, since=since, until=until, source=source,
+        account=account, limit=limit, cursor=cursor))
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get("/entries/{entry_id}", summary="One journal entry")
+async def show(entry_id: str, request: Request) -> dict[str, Any]:
+    return await run_in_threadpool(journal.get_entry, request.app.state.db, entry_id)
+
+
+@router.post("/entries/{entry_id}/reverse", status_code=201, summary="Reverse a posted entry")
+async def reverse(entry_id: str, body: ReasonIn, request: Request) -> dict[str, Any]:
+    db = request.app.state.db
+
+    def run() -> dict[str, Any]:
+        with db.write() as conn:
+            new_id = reverse_entry(conn, entry_id, body.reason, datetime.now(UTC).date())
+        return journal.get_entry(db, new_id)
+
+    return await run_in_threadpool(run)
+
+
+@router.get("/trial-balance", summary="Trial balance in base currency")
+async def trial_balance(request: Request, ledger: str = "default",
+                        as_of: date | None = None) -> dict[str, Any]:
+    return await run_in_threadpool(journal.trial_balance, request.app.state.db, ledger, as_of)

@@ -1,0 +1,94 @@
+"""``ledgerbridge``: serve, init, demo, replay, source, apikey."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from ledgerbridge.cli import apikey, source
+from ledgerbridge.config import Settings
+from ledgerbridge.domain.errors import LedgerbridgeError
+from ledgerbridge.store.database import Database
+
+app = typer.Typer(no_args_is_help=True, help="Stores and gateways to a balanced general ledger.")
+app.add_typer(source.app, name="source")
+app.add_typer(apikey.app, name="apikey")
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fails_cleanly(fn: F) -> F:
+    """One clear line on stderr and a non-zero exit for a ledgerbridge error."""
+
+    @wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except LedgerbridgeError as exc:
+            err.print(f"error: {exc.message}", markup=False, highlight=False)
+            raise typer.Exit(1) from None
+
+    return run  # type: ignore[return-value]
+
+
+def database() -> Database:
+    return Database(Settings().database_url)
+
+
+@app.command()
+@fails_cleanly
+def init(base_currency: str = typer.Option("EUR", help="The ledger's base currency")) -> None:
+    """Create the schema and ledger `default` with the retail chart (safe to run twice)."""
+    from ledgerbridge.service.setup import init as do_init
+
+    created = do_init(database(), base_currency)
+    print("ledger default created" if created else "ledger default already exists")
+
+
+@app.command()
+@fails_cleanly
+def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    """Run the HTTP service against LEDGERBRIDGE_DATABASE_URL."""
+    import uvicorn
+
+    settings = Settings()
+    Database(settings.database_url).migrate()
+    uvicorn.run("ledgerbridge.api.app:create_app", factory=True, host=host, port=port,
+                workers=workers, log_level="warning", access_log=False)
+
+
+@app.command()
+@fails_cleanly
+def demo(
+    base_currency: str = typer.Option("EUR", help="The demo ledger's base currency"),
+    orders: int = typer.Option(300, help="Orders in the demo day"),
+    directory: str = typer.Option("ledgerbridge-demo", help="Where the demo SQLite file goes"),
+    seed: int = typer.Option(7, help="Random seed of the demo day"),
+) -> None:
+    """A realistic day of signed webhooks over real HTTP into a fresh SQLite ledger."""
+    from ledgerbridge.demo.run import run_demo
+
+    sys.exit(run_demo(base_currency=base_currency, orders=orders, directory=directory, seed=seed))
+
+
+@app.command()
+@fails_cleanly
+def replay(
+    event_ids: list[str] = typer.Argument(None, help="Events to replay (default: every failed)"),
+    source_id: str = typer.Option(None, "--source", help="Only this source's failed events"),
+) -> None:
+    """Post kept events again (after the cause of their failure is fixed)."""
+    from ledgerbridge.service import replay as service
+
+    db = database()
+    results = ([service.replay(db, e) for e in event_ids] if event_ids
+               else service.replay_many(db, "failed", source_id))
+    for r in results:
+        print(f"{r.event_id}\t{r.status}\t{r.error or ''}")
+    if any(r.status == "failed" for r in results):
+        raise typer.Exit(1)

@@ -1,0 +1,13 @@
+"""Settings, read once at start from the environment (prefix LEDGERBRIDGE_)."""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LEDGERBRIDGE_")
+
+    database_url: str = "sqlite:///ledgerbridge.db"
+    lookup_timeout_seconds: float = 10.0
+    """How long a platform REST look-up may take before the event is kept as failed."""

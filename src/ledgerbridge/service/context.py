@@ -1,0 +1,72 @@
+"""Which accounts an event posts to, and the rate look-up, read from the store."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Connection
+
+from ledgerbridge.domain.accounts import Role
+from ledgerbridge.domain.errors import MissingRateError, UnmappableEventError
+from ledgerbridge.domain.events import CommerceEvent, Refund, Sale
+from ledgerbridge.domain.posting import PostingContext, RateQuote
+from ledgerbridge.sources.base import SourceConfig
+from ledgerbridge.store import catalog
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerView:
+    id: str
+    base_currency: str
+    roles: Mapping[Role, str]
+
+
+def ledger_view(conn: Connection, ledger_id: str) -> LedgerView:
+    row = catalog.get_ledger(conn, ledger_id)
+    return LedgerView(ledger_id, row["base_currency"], catalog.role_accounts(conn, ledger_id))
+
+
+def gateway_source_for(config: SourceConfig, gateway_name: str | None) -> str:
+    """The source whose clearing account a store's sale or refund goes to.
+
+    ``settings.gateway`` is a source id, or a map from the store's own gateway name to a source
+    id (``"*"`` for the rest); without it, the store's own clearing account."""
+    setting = config.settings.get("gateway")
+    if isinstance(setting, str) and setting:
+        return setting
+    if isinstance(setting, dict):
+        chosen = setting.get(gateway_name or "") or setting.get("*")
+        if chosen:
+            return str(chosen)
+    return config.id
+
+
+def posting_context(conn: Connection, ledger: LedgerView, config: SourceConfig,
+                    event: CommerceEvent) -> PostingContext:
+    owner = config.id
+    if config.role == "store" and isinstance(event, Sale | Refund):
+        owner = gateway_source_for(config, event.gateway)
+    clearing = catalog.clearing_code(conn, ledger.id, owner)
+    if clearing is None:
+        raise UnmappableEventError(
+            f"no gateway clearing account for source {owner!r} in ledger {ledger.id!r}",
+            source=owner)
+    return PostingContext(
+        ledger=ledger.id, source=config.id, accounts=ledger.roles, clearing=clearing,
+        recognize_revenue=bool(config.settings.get("recognize_revenue", False)),
+        dimensions={"source": config.id},
+    )
+
+
+def rate_lookup(conn: Connection, base_currency: str):  # type: ignore[no-untyped-def]
+    def rate_for(currency: str, day: date) -> RateQuote:
+        found = catalog.find_rate(conn, base_currency, currency, day)
+        if found is None:
+            raise MissingRateError(f"no rate for {currency}/{base_currency} on {day.isoformat()}",
+                                   pair=f"{currency}/{base_currency}", day=day.isoformat())
+        quote_per_base, rate_day, source = found
+        return RateQuote(1 / quote_per_base, rate_day, source)
+
+    return rate_for

@@ -1,0 +1,137 @@
+"""A webhook delivery, start to finish: verify, inbox, look-ups, post, metrics.
+
+One durable write on the common path: the raw event is inserted and posted in one
+transaction; posting runs in a savepoint, so a posting error rolls back only the entries and
+the event is kept as failed with its error. Look-ups to the platform's REST API happen
+outside any transaction; if one fails the event is kept as failed and replays later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import structlog
+
+from ledgerbridge.domain.errors import LedgerbridgeError, SignatureError
+from ledgerbridge.service import metrics
+from ledgerbridge.service.context import ledger_view
+from ledgerbridge.service.post import post_events
+from ledgerbridge.sources.base import Adapter, Delivery, Envelope, SourceConfig
+from ledgerbridge.sources.registry import adapter_for
+from ledgerbridge.store import catalog, inbox
+from ledgerbridge.store.database import Database
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    event_id: str | None
+    status: str
+    entry_ids: tuple[str, ...] = ()
+
+
+def kept_headers(adapter: Adapter, headers: Mapping[str, str]) -> dict[str, str]:
+    """Only the headers worth keeping: never a signature, an authorization or a cookie."""
+    keep = set(adapter.keep_headers) | {"content-type", "user-agent"}
+    return {k: v for k, v in headers.items() if k in keep}
+
+
+def http_client(adapter: Adapter, config: SourceConfig, timeout: float) -> httpx.Client:
+    base = str(config.settings.get("api_base_url") or adapter.default_api_base_url)
+    return httpx.Client(base_url=base, headers=adapter.auth_headers(config), timeout=timeout)
+
+
+def fetch_lookups(adapter: Adapter, envelope: Envelope, config: SourceConfig,
+                  timeout: float) -> dict[str, Any]:
+    with http_client(adapter, config, timeout) as http:
+        return adapter.lookups(envelope, config, http)
+
+
+def ingest(db: Database, source_id: str, body: bytes, headers: Mapping[str, str],
+           *, lookup_timeout: float = 10.0, now: datetime | None = None) -> Accepted:
+    started = time.perf_counter()
+    received_at = now or datetime.now(UTC)
+    with db.read() as conn:
+        config = catalog.get_source(conn, source_id)
+    adapter = adapter_for(config.platform)
+    delivery = Delivery(body, {k.lower(): v for k, v in headers.items()}, received_at)
+    try:
+        adapter.verify(delivery, config, received_at)
+    except SignatureError as exc:
+        metrics.SIGNATURE_FAILURES.labels(source_id).inc()
+        metrics.WEBHOOKS.labels(source_id, "unauthorized").inc()
+        log.warning("webhook signature refused", source=source_id, reason=exc.message)
+        raise
+    envelope: Envelope | None = None
+    error: str | None = None
+    try:
+        envelope = adapter.identify(delivery)
+    except LedgerbridgeError as exc:
+        error = f"{exc.code}: {exc.message}"
+    if envelope is not None and envelope.ping:
+        metrics.WEBHOOKS.labels(source_id, "ignored").inc()
+        return Accepted(None, "ignored")
+    platform_id = envelope.event_id if envelope else "sha256:" + hashlib.sha256(body).hexdigest()
+    event_type = envelope.event_type if envelope else "unreadable"
+
+    lookups: dict[str, Any] | None = None
+    if envelope is not None:
+        with db.read() as conn:
+            existing = inbox.find_event_id(conn, source_id, platform_id)
+        if existing:
+            return _finish(source_id, Accepted(existing, "duplicate"), started)
+        try:
+            lookups = fetch_lookups(adapter, envelope, config, lookup_timeout)
+        except LedgerbridgeError as exc:
+            error = f"{exc.code}: {exc.message}"
+
+    with db.write() as conn:
+        event_id = inbox.insert_event(
+            conn, source_id=source_id, platform_event_id=platform_id, event_type=event_type,
+            received_at=received_at, raw_body=body, headers=kept_headers(adapter, delivery.headers),
+            lookups=lookups)
+        if event_id is None:
+            existing = inbox.find_event_id(conn, source_id, platform_id)
+            return _finish(source_id, Accepted(existing, "duplicate"), started)
+        if error is not None or envelope is None or lookups is None:
+            inbox.mark(conn, event_id, "failed", error=error)
+            accepted = Accepted(event_id, "failed")
+        else:
+            accepted = post_inbox_event(conn, adapter, config, envelope, lookups, event_id)
+    return _finish(source_id, accepted, started)
+
+
+def post_inbox_event(conn: Any, adapter: Adapter, config: SourceConfig, envelope: Envelope,
+                     lookups: dict[str, Any], event_id: str,
+                     *, new_lookups: bool = False) -> Accepted:
+    """Normalise and post in a savepoint; on any ledgerbridge error keep the event as failed."""
+    kept = lookups if new_lookups else None
+    try:
+        with conn.begin_nested():
+            events = adapter.normalize(envelope, lookups, config)
+            outcome = post_events(conn, ledger_view(conn, config.ledger), config, events, event_id)
+    except LedgerbridgeError as exc:
+        inbox.mark(conn, event_id, "failed", error=f"{exc.code}: {exc.message}", lookups=kept)
+        return Accepted(event_id, "failed")
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError) as exc:
+        # An adapter that trips over a payload shape it did not expect: keep the event.
+        log.exception("posting failed unexpectedly", event_id=event_id)
+        inbox.mark(conn, event_id, "failed", error=f"malformed_payload: {type(exc).__name__}: {exc}",
+                   lookups=kept)
+        return Accepted(event_id, "failed")
+    inbox.mark(conn, event_id, outcome.status, note=outcome.note, lookups=kept)
+    return Accepted(event_id, outcome.status, tuple(outcome.entry_ids))
+
+
+def _finish(source_id: str, accepted: Accepted, started: float) -> Accepted:
+    metrics.WEBHOOKS.labels(source_id, accepted.status).inc()
+    if accepted.status == "posted":
+        metrics.POSTING_SECONDS.observe(time.perf_counter() - started)
+    return accepted

@@ -1,0 +1,101 @@
+"""Canonical events of one inbox event -> journal entries, inside the caller's transaction.
+
+Every entry is written at most once per business key (a sale reported by many deliveries,
+a fee seen at charge time and again at payout time). Any error raises: the caller rolls back
+the savepoint and keeps the event as failed, with the message, for replay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Connection
+
+from ledgerbridge.domain.accounts import Role
+from ledgerbridge.domain.errors import ConflictError, NotFoundError
+from ledgerbridge.domain.events import CommerceEvent, PayoutFailed
+from ledgerbridge.domain.journal import reversal
+from ledgerbridge.domain.posting import drafts_for, to_entry
+from ledgerbridge.service.context import LedgerView, posting_context, rate_lookup
+from ledgerbridge.sources.base import SourceConfig
+from ledgerbridge.store import journal
+
+
+@dataclass
+class Outcome:
+    status: str = "ignored"
+    entry_ids: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def note(self) -> str | None:
+        return "; ".join(self.notes) or None
+
+
+def post_events(conn: Connection, ledger: LedgerView, config: SourceConfig,
+                events: list[CommerceEvent], event_id: str) -> Outcome:
+    outcome = Outcome()
+    if not events:
+        outcome.notes.append("event type posts nothing")
+    rate_for = rate_lookup(conn, ledger.base_currency)
+    rounding = ledger.roles.get(Role.ROUNDING, "")
+    for event in events:
+        if isinstance(event, PayoutFailed):
+            _reverse_payout(conn, ledger, event, event_id, outcome)
+            continue
+        ctx = posting_context(conn, ledger, config, event)
+        draft = drafts_for(event, ctx)
+        if draft is None:
+            outcome.notes.append(f"{type(event).__name__} {event.reference} posts nothing")
+            continue
+        if journal.find_entry_id(conn, ledger.id, draft.key) is not None:
+            outcome.notes.append(f"{draft.key} already posted")
+            continue
+        entry = to_entry(draft, ledger=ledger.id, source=config.id,
+                         base_currency=ledger.base_currency, rate_for=rate_for,
+                         rounding_account=rounding)
+        entry_id = journal.insert_entry(conn, entry, event_ids=[event_id])
+        if entry_id is None:
+            outcome.notes.append(f"{draft.key} already posted")
+        else:
+            outcome.entry_ids.append(entry_id)
+    if outcome.entry_ids:
+        outcome.status = "posted"
+    return outcome
+
+
+def _reverse_payout(conn: Connection, ledger: LedgerView, event: PayoutFailed, event_id: str,
+                    outcome: Outcome) -> None:
+    original_id = journal.find_entry_id(conn, ledger.id, event.payout_key)
+    if original_id is None:
+        outcome.notes.append(f"payout {event.reference} failed before it was posted")
+        return
+    loaded = journal.load_entry(conn, original_id)
+    assert loaded is not None
+    meta, original = loaded
+    if meta["reversed_by"]:
+        outcome.notes.append(f"payout {event.reference} already reversed")
+        return
+    undo = reversal(original, key=f"{event.payout_key}:failed",
+                    effective_date=event.occurred_at.date(), reason="payout failed")
+    entry_id = journal.insert_entry(conn, undo, event_ids=[event_id], reverses_id=original_id)
+    if entry_id:
+        outcome.entry_ids.append(entry_id)
+
+
+def reverse_entry(conn: Connection, entry_id: str, reason: str, today: date) -> str:
+    """Reverse a posted entry (POST /entries/{id}/reverse): the original stays as it was."""
+    loaded = journal.load_entry(conn, entry_id)
+    if loaded is None:
+        raise NotFoundError(f"no entry {entry_id!r}", entry=entry_id)
+    meta, original = loaded
+    if meta["reversed_by"]:
+        raise ConflictError(f"entry {entry_id} is already reversed by {meta['reversed_by']}")
+    if meta["reverses_id"]:
+        raise ConflictError(f"entry {entry_id} is itself a reversal; post a new entry instead")
+    undo = reversal(original, key=f"{original.key}:reversed", effective_date=today, reason=reason)
+    new_id = journal.insert_entry(conn, undo, event_ids=meta["event_ids"], reverses_id=entry_id)
+    if new_id is None:
+        raise ConflictError(f"entry {entry_id} is already reversed")
+    return new_id

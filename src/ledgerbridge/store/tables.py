@@ -1,0 +1,148 @@
+"""Every table. Money is stored as BIGINT minor units beside its ISO 4217 currency; rates as
+decimal text (never a float). Dimensions and settings are JSON, so mappings need no migration."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ledgers = Table(
+    "ledgers",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("base_currency", String(3), nullable=False),
+    Column("chart", String(32), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("ledger_id", String(64), ForeignKey("ledgers.id"), primary_key=True),
+    Column("code", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("role", String(32)),
+    Column("source_id", String(64)),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("platform", String(32), nullable=False),
+    Column("ledger_id", String(64), ForeignKey("ledgers.id"), nullable=False),
+    Column("webhook_secrets", JSON, nullable=False, doc="current first; never returned or logged"),
+    Column("api_credentials", JSON, nullable=False, doc="write-only, never returned or logged"),
+    Column("settings", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True, doc="sha256 of the key"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("source_id", String(64), ForeignKey("sources.id"), nullable=False),
+    Column("platform_event_id", String(255), nullable=False),
+    Column("event_type", String(128), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("raw_body", LargeBinary, nullable=False, doc="the exact bytes the platform sent"),
+    Column("headers", JSON, nullable=False, doc="filtered: no signatures, no auth"),
+    Column("lookups", JSON, doc="REST documents fetched to post it, kept for the audit trail"),
+    Column("status", String(16), nullable=False),
+    Column("error", Text),
+    Column("note", Text),
+    Column("attempts", Integer, nullable=False),
+    Column("processed_at", DateTime(timezone=True)),
+    UniqueConstraint("source_id", "platform_event_id", name="uq_events_source_platform_event"),
+    Index("ix_events_status_received", "status", "received_at"),
+    Index("ix_events_source_received", "source_id", "received_at"),
+)
+
+entries = Table(
+    "entries",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("ledger_id", String(64), ForeignKey("ledgers.id"), nullable=False),
+    Column("key", String(255), nullable=False, doc="business key: one entry per sale/refund/fee"),
+    Column("effective_date", Date, nullable=False),
+    Column("posted_at", DateTime(timezone=True), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("source_id", String(64)),
+    Column("mapping_version", Integer),
+    Column("reverses_id", String(32), ForeignKey("entries.id"), unique=True),
+    Column("note", Text),
+    UniqueConstraint("ledger_id", "key", name="uq_entries_ledger_key"),
+    Index("ix_entries_ledger_date", "ledger_id", "effective_date"),
+)
+
+entry_events = Table(
+    "entry_events",
+    metadata,
+    Column("entry_id", String(32), ForeignKey("entries.id"), primary_key=True),
+    Column("event_id", String(32), ForeignKey("events.id"), primary_key=True),
+    Index("ix_entry_events_event", "event_id"),
+)
+
+lines = Table(
+    "lines",
+    metadata,
+    Column("entry_id", String(32), ForeignKey("entries.id"), primary_key=True),
+    Column("line_no", Integer, primary_key=True),
+    Column("ledger_id", String(64), nullable=False),
+    Column("account_code", String(64), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("base_amount_minor", BigInteger, nullable=False),
+    Column("base_currency", String(3), nullable=False),
+    Column("rate", String(40), nullable=False, doc="decimal text: base units per unit"),
+    Column("rate_date", Date),
+    Column("rate_source", String(64), nullable=False),
+    Column("dimensions", JSON, nullable=False),
+    Index("ix_lines_ledger_account", "ledger_id", "account_code"),
+)
+
+rates = Table(
+    "rates",
+    metadata,
+    Column("base", String(3), primary_key=True),
+    Column("quote", String(3), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("source", String(32), primary_key=True),
+    Column("rate", String(40), nullable=False, doc="decimal text: quote units per one base unit"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
