@@ -44,7 +44,9 @@ def kept_headers(adapter: Adapter, headers: Mapping[str, str]) -> dict[str, str]
 
 
 def http_client(adapter: Adapter, config: SourceConfig, timeout: float) -> httpx.Client:
-    base = str(config.settings.get("api_base_url") or adapter.default_api_base_url)
+    custom = getattr(adapter, "api_base_url", None)  # a platform whose host depends on config
+    base = str(custom(config) if custom else
+               config.settings.get("api_base_url") or adapter.default_api_base_url)
     return httpx.Client(base_url=base, headers=adapter.auth_headers(config), timeout=timeout)
 
 

@@ -49,19 +49,22 @@ class ShopifyAdapter:
     def identify(self, delivery: Delivery) -> Envelope:
         event_id = delivery.header("X-Shopify-Webhook-Id") or delivery.header("X-Shopify-Event-Id")
         if not event_id:
-            raise MalformedPayloadError("X-Shopify-Webhook-Id header missing",
-                                        field="X-Shopify-Webhook-Id")
+            raise MalformedPayloadError(
+                "X-Shopify-Webhook-Id header missing", field="X-Shopify-Webhook-Id"
+            )
         topic = delivery.header("X-Shopify-Topic")
         if not topic:
             raise MalformedPayloadError("X-Shopify-Topic header missing", field="X-Shopify-Topic")
         payload = parse_json(delivery.body)
         triggered = delivery.header("X-Shopify-Triggered-At")
         occurred_at = (
-            time_of(triggered, "X-Shopify-Triggered-At") if triggered
+            time_of(triggered, "X-Shopify-Triggered-At")
+            if triggered
             else first_time(payload, "updated_at", "created_at")
         )
-        return Envelope(event_id=event_id, event_type=topic, payload=payload,
-                        occurred_at=occurred_at)
+        return Envelope(
+            event_id=event_id, event_type=topic, payload=payload, occurred_at=occurred_at
+        )
 
     def auth_headers(self, config: SourceConfig) -> dict[str, str]:
         token = config.credentials.get("access_token")

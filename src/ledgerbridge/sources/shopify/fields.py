@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from ledgerbridge.domain.errors import MalformedPayloadError, ValidationError
-from ledgerbridge.domain.money import Money, normalize_currency
+from ledgerbridge.domain.money import normalize_currency, parse_decimal, round_half_up
 from ledgerbridge.sources.base import Json, parse_time
 
 SHOP = "shop_money"
@@ -25,14 +25,17 @@ PRESENTMENT = "presentment_money"
 def amount(value: object, currency: str, field: str) -> Decimal:
     """``value`` as an exact Decimal at ``currency``'s exponent."""
     try:
-        return Money.of(value, currency).amount
+        parsed = parse_decimal(value, field=field)
     except ValidationError as exc:
-        raise MalformedPayloadError(f"{field}: {exc.message}", field=field) from None
+        raise MalformedPayloadError(exc.message, field=field) from None
+    return round_half_up(parsed, currency_code(currency, f"{field} currency"))
 
 
 def currency_code(value: object, field: str) -> str:
     if not isinstance(value, str):
-        raise MalformedPayloadError(f"{field}: expected a currency code, got {value!r}", field=field)
+        raise MalformedPayloadError(
+            f"{field}: expected a currency code, got {value!r}", field=field
+        )
     try:
         return normalize_currency(value)
     except ValidationError as exc:
@@ -55,8 +58,13 @@ def side(doc: Mapping[str, Any], name: str, which: str, where: str) -> tuple[Dec
     return money_of(pair[which], f"{where}{name}_set.{which}")
 
 
-def pick(doc: Mapping[str, Any], name: str, currency: str, where: str = "",
-         default: Decimal | None = None) -> Decimal:
+def pick(
+    doc: Mapping[str, Any],
+    name: str,
+    currency: str,
+    where: str = "",
+    default: Decimal | None = None,
+) -> Decimal:
     """The amount of ``name`` in ``currency``: the matching side of ``name_set`` when the pair
     is there, else the plain field (which Shopify gives in shop currency)."""
     pair = doc.get(f"{name}_set")
@@ -96,8 +104,9 @@ def ident(doc: Mapping[str, Any], name: str, where: str = "") -> str:
 def quantity(doc: Mapping[str, Any], where: str) -> int:
     value = doc.get("quantity")
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise MalformedPayloadError(f"{where}quantity: expected a whole number, got {value!r}",
-                                    field=f"{where}quantity")
+        raise MalformedPayloadError(
+            f"{where}quantity: expected a whole number, got {value!r}", field=f"{where}quantity"
+        )
     return value
 
 
@@ -108,8 +117,9 @@ def time_of(value: object, field: str) -> datetime:
     try:
         return parse_time(value)
     except ValueError:
-        raise MalformedPayloadError(f"{field}: not an ISO 8601 time ({value!r})",
-                                    field=field) from None
+        raise MalformedPayloadError(
+            f"{field}: not an ISO 8601 time ({value!r})", field=field
+        ) from None
 
 
 def first_time(doc: Mapping[str, Any], *names: str) -> datetime | None:
@@ -122,7 +132,9 @@ def first_time(doc: Mapping[str, Any], *names: str) -> datetime | None:
 def tax_sum(doc: Mapping[str, Any], currency: str, where: str) -> Decimal:
     """Sum of ``doc.tax_lines[].price`` in ``currency``."""
     return sum(
-        (pick(t, "price", currency, f"{where}tax_lines[{i}].")
-         for i, t in enumerate(items(doc, "tax_lines", where))),
+        (
+            pick(t, "price", currency, f"{where}tax_lines[{i}].")
+            for i, t in enumerate(items(doc, "tax_lines", where))
+        ),
         Decimal(0),
     )

@@ -58,7 +58,7 @@ def is_paid(order: Mapping[str, Any]) -> bool:
 def _unwrap(payload: Json) -> Json:
     """Webhooks send the bare object; Admin REST documents wrap it (``{"order": {...}}``)."""
     if len(payload) == 1:
-        (name, inner), = payload.items()
+        ((name, inner),) = payload.items()
         if name in ("order", "refund") and isinstance(inner, dict):
             return inner
     return payload
@@ -130,19 +130,22 @@ def sale_of(order: Json, envelope: Envelope, lookups: Json, config: SourceConfig
 
 def _gateway(names: list[str]) -> str | None:
     """The first gateway that took money; "gift_card" only when nothing else did."""
-    others = [n for n in names if n != GIFT_CARD]
-    return (others or names or [None])[0]
+    others = [n for n in names if n != GIFT_CARD] or names
+    return others[0] if others else None
 
 
-def _presentment_currency(order: Mapping[str, Any], found: tuple[Decimal, str] | None) -> str | None:
+def _presentment_currency(
+    order: Mapping[str, Any], found: tuple[Decimal, str] | None
+) -> str | None:
     if found is not None:
         return found[1]
     code = order.get("presentment_currency")
     return currency_code(code, "presentment_currency") if code is not None else None
 
 
-def gift_card_tender(order: Json, names: list[str], total: Decimal, cur: str,
-                     lookups: Json) -> Decimal:
+def gift_card_tender(
+    order: Json, names: list[str], total: Decimal, cur: str, lookups: Json
+) -> Decimal:
     """The part of ``total`` paid with gift cards: all of it when gift cards were the only
     tender, the successful gift-card sale/capture transactions when tender was mixed."""
     if names and all(n == GIFT_CARD for n in names):
@@ -150,8 +153,9 @@ def gift_card_tender(order: Json, names: list[str], total: Decimal, cur: str,
     if not mixed_gift_card_tender(order):
         return _ZERO
     if "transactions" not in lookups:
-        raise MalformedPayloadError("mixed gift-card tender needs the order's transactions",
-                                    field="transactions")
+        raise MalformedPayloadError(
+            "mixed gift-card tender needs the order's transactions", field="transactions"
+        )
     tender = _ZERO
     for i, txn in enumerate(items(lookups, "transactions")):
         if (txn.get("gateway"), txn.get("status")) != (GIFT_CARD, "success"):
@@ -173,8 +177,9 @@ def _in_shop_money(txn: Json, order: Json, total: Decimal, cur: str, where: str)
         return value
     presentment = side(order, "total_price", PRESENTMENT, "")
     if presentment is None or presentment[1] != code or presentment[0] == 0:
-        raise MalformedPayloadError(f"{where}amount: in {code}, no rate to {cur}",
-                                    field=f"{where}amount")
+        raise MalformedPayloadError(
+            f"{where}amount: in {code}, no rate to {cur}", field=f"{where}amount"
+        )
     return round_half_up(value * total / presentment[0], cur)
 
 
@@ -188,7 +193,7 @@ def cancellation_of(order: Json, envelope: Envelope, config: SourceConfig) -> No
         occurred_at=_when(order, envelope, "cancelled_at", "updated_at"),
         currency=shop_currency(order),
         note=f"order {name} cancelled ({reason}, financial status "
-             f"{order.get('financial_status')}); money returned arrives as refunds/create",
+        f"{order.get('financial_status')}); money returned arrives as refunds/create",
     )
 
 

@@ -43,21 +43,25 @@ def refund_events(refund: Json, envelope: Envelope, config: SourceConfig) -> Ref
         raise MalformedPayloadError("created_at: missing", field="created_at")
     key = f"{config.id}:refund:{refund_id}"
     paid = [
-        (i, t) for i, t in enumerate(items(refund, "transactions"))
+        (i, t)
+        for i, t in enumerate(items(refund, "transactions"))
         if t.get("kind") == "refund" and t.get("status") == "success"
     ]
     if not paid:
         return Noted(
-            key=key, reference=refund_id, occurred_at=occurred_at,
+            key=key,
+            reference=refund_id,
+            occurred_at=occurred_at,
             currency=_any_currency(refund),
             note=f"refund {refund_id} of order {order_id} moved no money "
-                 "(no successful refund transaction: restock or pending)",
+            "(no successful refund transaction: restock or pending)",
         )
     amounts = [_transaction_money(t, f"transactions[{i}].") for i, t in paid]
     paid_in = amounts[0][1]
     if any(code != paid_in for _, code in amounts):
-        raise MalformedPayloadError("transactions: refund transactions in several currencies",
-                                    field="transactions")
+        raise MalformedPayloadError(
+            "transactions: refund transactions in several currencies", field="transactions"
+        )
     paid_total = sum((a for a, _ in amounts), _ZERO)
     cur = _shop_currency(refund) or paid_in
     goods, shipping, tax = _components(refund, cur)
@@ -98,7 +102,8 @@ def _to_shop(refund: Json, paid: Decimal, paid_in: str, shop: str) -> Decimal:
     if in_paid == 0:
         raise MalformedPayloadError(
             f"transactions: refund paid in {paid_in} with no shop-money amount in {shop}",
-            field="transactions")
+            field="transactions",
+        )
     return round_half_up(paid * in_shop / in_paid, shop)
 
 
@@ -132,8 +137,9 @@ def _line(rli: Json, cur: str, where: str) -> tuple[Decimal, Decimal]:
         return pick(rli, "subtotal", cur, where), pick(rli, "total_tax", cur, where)
     line = rli.get("line_item")
     if not isinstance(line, Mapping):
-        raise MalformedPayloadError(f"{where}subtotal: missing (and no line_item)",
-                                    field=f"{where}subtotal")
+        raise MalformedPayloadError(
+            f"{where}subtotal: missing (and no line_item)", field=f"{where}subtotal"
+        )
     refunded, ordered = quantity(rli, where), quantity(line, f"{where}line_item.")
     share = Decimal(refunded) / ordered if ordered else _ZERO
     if has_subtotal:
@@ -150,8 +156,10 @@ def _line(rli: Json, cur: str, where: str) -> tuple[Decimal, Decimal]:
 
 def _allocated(line: Mapping[str, Any], cur: str, where: str) -> Decimal:
     return sum(
-        (pick(a, "amount", cur, f"{where}line_item.discount_allocations[{i}].")
-         for i, a in enumerate(items(line, "discount_allocations"))),
+        (
+            pick(a, "amount", cur, f"{where}line_item.discount_allocations[{i}].")
+            for i, a in enumerate(items(line, "discount_allocations"))
+        ),
         _ZERO,
     )
 

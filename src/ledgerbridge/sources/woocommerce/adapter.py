@@ -19,11 +19,11 @@ TOPIC_HEADER = "x-wc-webhook-topic"
 class WooCommerceAdapter:
     """Order webhooks of one WooCommerce site; refunds are read back from its REST API."""
 
-    platform = "woocommerce"
-    default_role = "store"
+    platform: str = "woocommerce"
+    default_role: str = "store"
     # A real store sets its own site URL as api_base_url (WordPress may live in a sub-folder).
-    default_api_base_url = "https://example.com"
-    keep_headers = (
+    default_api_base_url: str = "https://example.com"
+    keep_headers: tuple[str, ...] = (
         "x-wc-webhook-source",
         "x-wc-webhook-topic",
         "x-wc-webhook-resource",
