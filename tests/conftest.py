@@ -14,8 +14,9 @@ from ledgerbridge.demo.standin import StandIn
 from ledgerbridge.store.database import Database
 from ledgerbridge.store.tables import metadata
 
-POSTGRES_URL = os.environ.get("LEDGERBRIDGE_TEST_POSTGRES_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+POSTGRES_URL = os.environ.get(
+    "LEDGERBRIDGE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -40,7 +41,7 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         pytest.fail(f"PostgreSQL is required for the integration tests ({POSTGRES_URL}): {exc}")
     url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
     db = Database(url)

@@ -58,8 +58,15 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
 
     settings = Settings()
     Database(settings.database_url).migrate()
-    uvicorn.run("ledgerbridge.api.app:create_app", factory=True, host=host, port=port,
-                workers=workers, log_level="warning", access_log=False)
+    uvicorn.run(
+        "ledgerbridge.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 @app.command()
@@ -86,8 +93,11 @@ def replay(
     from ledgerbridge.service import replay as service
 
     db = database()
-    results = ([service.replay(db, e) for e in event_ids] if event_ids
-               else service.replay_many(db, "failed", source_id))
+    results = (
+        [service.replay(db, e) for e in event_ids]
+        if event_ids
+        else service.replay_many(db, "failed", source_id)
+    )
     for r in results:
         print(f"{r.event_id}\t{r.status}\t{r.error or ''}")
     if any(r.status == "failed" for r in results):

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from ledgerbridge.api.app import create_app
 from ledgerbridge.config import Settings
-from ledgerbridge.demo.day import Day, Secrets, Webhook, build_day
+from ledgerbridge.demo.day import Secrets, Webhook, build_day
 from ledgerbridge.demo.standin import StandIn
 from ledgerbridge.service import journal, setup
 from ledgerbridge.store.database import Database
@@ -35,8 +35,13 @@ class Server:
     """uvicorn in a thread on 127.0.0.1:<port>, stopped on exit."""
 
     def __init__(self, db: Database, port: int) -> None:
-        config = uvicorn.Config(create_app(Settings(database_url=db.url), db), host="127.0.0.1",
-                                port=port, log_level="warning", access_log=False)
+        config = uvicorn.Config(
+            create_app(Settings(database_url=db.url), db),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            access_log=False,
+        )
         self.server = uvicorn.Server(config)
         self.url = f"http://127.0.0.1:{port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -57,22 +62,45 @@ class Server:
 
 def configure(db: Database, standin_url: str, base_currency: str) -> Secrets:
     setup.init(db, base_currency)
-    keys = Secrets(stripe="whsec_" + secrets.token_hex(24), shopify=secrets.token_hex(32),
-                   woo=secrets.token_urlsafe(32))
-    setup.add_source(db, source_id="stripe", platform="stripe", ledger="default",
-                     webhook_secret=keys.stripe,
-                     api_credentials={"secret_key": "sk_test_" + secrets.token_hex(12)},
-                     settings={"api_base_url": standin_url})
-    setup.add_source(db, source_id="shopify", platform="shopify", ledger="default",
-                     webhook_secret=keys.shopify,
-                     api_credentials={"access_token": "shpat_" + secrets.token_hex(16)},
-                     settings={"shop_domain": "demo.myshopify.com", "api_base_url": standin_url,
-                               "gateway": {"stripe": "stripe", "*": "stripe"}})
-    setup.add_source(db, source_id="woo", platform="woocommerce", ledger="default",
-                     webhook_secret=keys.woo,
-                     api_credentials={"consumer_key": "ck_" + secrets.token_hex(20),
-                                      "consumer_secret": "cs_" + secrets.token_hex(20)},
-                     settings={"api_base_url": standin_url, "gateway": "stripe"})
+    keys = Secrets(
+        stripe="whsec_" + secrets.token_hex(24),
+        shopify=secrets.token_hex(32),
+        woo=secrets.token_urlsafe(32),
+    )
+    setup.add_source(
+        db,
+        source_id="stripe",
+        platform="stripe",
+        ledger="default",
+        webhook_secret=keys.stripe,
+        api_credentials={"secret_key": "sk_test_" + secrets.token_hex(12)},
+        settings={"api_base_url": standin_url},
+    )
+    setup.add_source(
+        db,
+        source_id="shopify",
+        platform="shopify",
+        ledger="default",
+        webhook_secret=keys.shopify,
+        api_credentials={"access_token": "shpat_" + secrets.token_hex(16)},
+        settings={
+            "shop_domain": "demo.myshopify.com",
+            "api_base_url": standin_url,
+            "gateway": {"stripe": "stripe", "*": "stripe"},
+        },
+    )
+    setup.add_source(
+        db,
+        source_id="woo",
+        platform="woocommerce",
+        ledger="default",
+        webhook_secret=keys.woo,
+        api_credentials={
+            "consumer_key": "ck_" + secrets.token_hex(20),
+            "consumer_secret": "cs_" + secrets.token_hex(20),
+        },
+        settings={"api_base_url": standin_url, "gateway": "stripe"},
+    )
     return keys
 
 
@@ -82,13 +110,18 @@ def send(url: str, webhooks: list[Webhook], concurrency: int) -> tuple[list[floa
     statuses: dict[str, int] = {}
     lock = threading.Lock()
     with httpx.Client(base_url=url, timeout=30) as client:
+
         def one(hook: Webhook) -> None:
             started = time.perf_counter()
-            response = client.post(f"/webhooks/{hook.source}", content=hook.body,
-                                   headers=hook.headers)
+            response = client.post(
+                f"/webhooks/{hook.source}", content=hook.body, headers=hook.headers
+            )
             elapsed = time.perf_counter() - started
-            status = response.json().get("status", str(response.status_code)) \
-                if response.status_code == 200 else str(response.status_code)
+            status = (
+                response.json().get("status", str(response.status_code))
+                if response.status_code == 200
+                else str(response.status_code)
+            )
             with lock:
                 timings.append(elapsed)
                 statuses[status] = statuses.get(status, 0) + 1
@@ -112,12 +145,18 @@ def run_demo(*, base_currency: str, orders: int, directory: str, seed: int) -> i
         day = build_day(keys, orders=orders, currency=base_currency.upper(), seed=seed)
         for route, document, query in day.documents:
             standin.put(route, document, query)
-        forged = Webhook("stripe", day.webhooks[0].body,
-                         {**day.webhooks[0].headers, "Stripe-Signature": "t=1,v1=00"}, "forged")
+        forged = Webhook(
+            "stripe",
+            day.webhooks[0].body,
+            {**day.webhooks[0].headers, "Stripe-Signature": "t=1,v1=00"},
+            "forged",
+        )
         with Server(db, free_port()) as server:
-            console.print(f"[bold]ledgerbridge demo[/]: {len(day.webhooks)} signed webhooks "
-                          f"({day.orders} orders, {day.refunds} refunds, 1 dispute, 1 payout) "
-                          f"-> {server.url}")
+            console.print(
+                f"[bold]ledgerbridge demo[/]: {len(day.webhooks)} signed webhooks "
+                f"({day.orders} orders, {day.refunds} refunds, 1 dispute, 1 payout) "
+                f"-> {server.url}"
+            )
             timings, statuses = send(server.url, [*day.webhooks[:-1], forged], concurrency=8)
             # The payout last, once every charge it itemises has been posted.
             last_t, last_s = send(server.url, day.webhooks[-1:], concurrency=1)
@@ -136,15 +175,17 @@ def _ms(values: list[float], q: float) -> str:
     return f"{ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000:.1f} ms"
 
 
-def report(db: Database, url: str, api_key: str, timings: list[float], statuses: dict[str, int],
-           path: Path) -> None:
+def report(
+    db: Database, url: str, api_key: str, timings: list[float], statuses: dict[str, int], path: Path
+) -> None:
     tb = journal.trial_balance(db, "default", None)
     table = Table(title=f"Trial balance ({tb['base_currency']})")
     for col in ("account", "role", "debit", "credit", "balance"):
         table.add_column(col, justify="right" if col in ("debit", "credit", "balance") else "left")
     for row in tb["rows"]:
-        table.add_row(row["account"], row["role"] or "", row["debit"], row["credit"],
-                      row["balance"])
+        table.add_row(
+            row["account"], row["role"] or "", row["debit"], row["credit"], row["balance"]
+        )
     table.add_row("total", "", tb["total_debit"], tb["total_credit"], "", style="bold")
     console.print(table)
     console.print(f"balanced: [bold]{'yes' if tb['balanced'] else 'NO'}[/]")
@@ -153,14 +194,18 @@ def report(db: Database, url: str, api_key: str, timings: list[float], statuses:
         console.print(f"gateway clearing {account}: {shown}")
     console.print("webhooks: " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))
     server_side = posting_latencies(db)
-    console.print(f"posting latency (receipt to commit, server): median {_ms(server_side, 0.5)}, "
-                  f"p99 {_ms(server_side, 0.99)}; round trip (client): median "
-                  f"{_ms(timings, 0.5)}, p99 {_ms(timings, 0.99)}")
-    console.print(f"\nwhere to look next:\n  database  {path}\n"
-                  f"  serve it  LEDGERBRIDGE_DATABASE_URL=sqlite:///{path} ledgerbridge serve\n"
-                  f"  API       http://127.0.0.1:8000/api/v1/trial-balance  "
-                  f"(Authorization: Bearer {api_key})\n"
-                  f"  OpenAPI   http://127.0.0.1:8000/docs  (this run served {url})")
+    console.print(
+        f"posting latency (receipt to commit, server): median {_ms(server_side, 0.5)}, "
+        f"p99 {_ms(server_side, 0.99)}; round trip (client): median "
+        f"{_ms(timings, 0.5)}, p99 {_ms(timings, 0.99)}"
+    )
+    console.print(
+        f"\nwhere to look next:\n  database  {path}\n"
+        f"  serve it  LEDGERBRIDGE_DATABASE_URL=sqlite:///{path} ledgerbridge serve\n"
+        f"  API       http://127.0.0.1:8000/api/v1/trial-balance  "
+        f"(Authorization: Bearer {api_key})\n"
+        f"  OpenAPI   http://127.0.0.1:8000/docs  (this run served {url})"
+    )
 
 
 def posting_latencies(db: Database) -> list[float]:
@@ -169,8 +214,7 @@ def posting_latencies(db: Database) -> list[float]:
     from ledgerbridge.store.tables import events
 
     with db.read() as conn:
-        rows = conn.execute(select(events.c.received_at, events.c.processed_at).where(
-            events.c.status == "posted")).all()
+        rows = conn.execute(
+            select(events.c.received_at, events.c.processed_at).where(events.c.status == "posted")
+        ).all()
     return [(done - got).total_seconds() for got, done in rows if done and got]
-
-

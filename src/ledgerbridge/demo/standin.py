@@ -36,7 +36,9 @@ class StandIn:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
         self._thread.start()
 
     @property
@@ -44,8 +46,9 @@ class StandIn:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
 
-    def put(self, path: str, document: Any, query: Mapping[str, str] | None = None,
-            status: int = 200) -> None:
+    def put(
+        self, path: str, document: Any, query: Mapping[str, str] | None = None, status: int = 200
+    ) -> None:
         """Answer GET ``path`` (whose query contains ``query``) with ``document``."""
         with self._lock:
             self._docs.setdefault(path, []).insert(0, (dict(query or {}), document, status))
@@ -64,7 +67,10 @@ class StandIn:
             self.requests.append(("GET", parts.path, query))
         found = self._find(parts.path, query)
         if found is None:
-            body, status = orjson.dumps({"error": {"message": f"no such resource {parts.path}"}}), 404
+            body, status = (
+                orjson.dumps({"error": {"message": f"no such resource {parts.path}"}}),
+                404,
+            )
         else:
             body, status = orjson.dumps(found[0]), found[1]
         handler.send_response(status)

@@ -1,17 +1,17 @@
 """The ledgerbridge error tree. The domain knows no HTTP; api/errors.py maps codes to status.
 
-    LedgerbridgeError
-    +-- ValidationError              input that cannot be accepted as given
-    |   +-- UnbalancedEntryError     a journal entry whose postings do not sum to zero
-    |   +-- CurrencyError            an unknown or mismatched currency
-    |   +-- MalformedPayloadError    a platform payload that cannot be read
-    |   +-- UnmappableEventError     a payload that reads but no rule can post
-    +-- SignatureError               a webhook whose signature is wrong, missing or stale
-    +-- NotFoundError                an unknown source, event, entry or account
-    +-- ConflictError                a request that contradicts stored state
-    +-- MissingRateError             no exchange rate on record for a pair and day
-    +-- LookupFailedError            a platform REST look-up needed to post failed
-    +-- StorageUnavailableError      the database cannot be reached
+LedgerbridgeError
++-- ValidationError              input that cannot be accepted as given
+|   +-- UnbalancedEntryError     a journal entry whose postings do not sum to zero
+|   +-- CurrencyError            an unknown or mismatched currency
+|   +-- MalformedPayloadError    a platform payload that cannot be read
+|   +-- UnmappableEventError     a payload that reads but no rule can post
++-- SignatureError               a webhook whose signature is wrong, missing or stale
++-- NotFoundError                an unknown source, event, entry or account
++-- ConflictError                a request that contradicts stored state
++-- MissingRateError             no exchange rate on record for a pair and day
++-- LookupFailedError            a platform REST look-up needed to post failed
++-- StorageUnavailableError      the database cannot be reached
 """
 
 from __future__ import annotations

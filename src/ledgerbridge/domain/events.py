@@ -50,7 +50,9 @@ class Sale(_Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Refund(_Event):
-    """Money returned to a customer: ``goods`` + ``shipping`` + ``tax`` (+ any remainder) = ``total``."""
+    """Money returned to a customer.
+
+    ``goods`` + ``shipping`` + ``tax`` (+ any remainder, a return of sales) = ``total``."""
 
     order_reference: str
     goods: Decimal = Decimal(0)
@@ -116,4 +118,6 @@ class Noted(_Event):
     note: str
 
 
-CommerceEvent = Sale | Refund | Charge | GatewayRefund | Fee | DisputeFunds | Payout | PayoutFailed | Noted
+CommerceEvent = (
+    Sale | Refund | Charge | GatewayRefund | Fee | DisputeFunds | Payout | PayoutFailed | Noted
+)

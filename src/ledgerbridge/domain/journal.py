@@ -79,10 +79,13 @@ def check_balanced(lines: tuple[Line, ...]) -> None:
         base[line.base_currency] += to_minor(line.base_amount, line.base_currency)
     if len(base) != 1:
         raise UnbalancedEntryError("lines name more than one base currency", bases=sorted(base))
-    off = {c: v for c, v in per_currency.items() if v} | {f"base {c}": v for c, v in base.items() if v}
+    off = {c: v for c, v in per_currency.items() if v} | {
+        f"base {c}": v for c, v in base.items() if v
+    }
     if off:
         raise UnbalancedEntryError(
-            "entry does not balance: " + ", ".join(f"{c} off by {v} minor units" for c, v in off.items()),
+            "entry does not balance: "
+            + ", ".join(f"{c} off by {v} minor units" for c, v in off.items()),
             off=off,
         )
 

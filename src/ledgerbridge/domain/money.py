@@ -55,7 +55,7 @@ def round_half_up(amount: Decimal, currency: str) -> Decimal:
 
 def parse_decimal(value: object, *, field: str = "amount") -> Decimal:
     """Read a platform's decimal string (or int) as Decimal; a float or junk is refused."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise ValidationError(f"{field}: floats are not money ({value!r})", field=field)
     if isinstance(value, int):
         return Decimal(value)

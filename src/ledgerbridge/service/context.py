@@ -43,8 +43,9 @@ def gateway_source_for(config: SourceConfig, gateway_name: str | None) -> str:
     return config.id
 
 
-def posting_context(conn: Connection, ledger: LedgerView, config: SourceConfig,
-                    event: CommerceEvent) -> PostingContext:
+def posting_context(
+    conn: Connection, ledger: LedgerView, config: SourceConfig, event: CommerceEvent
+) -> PostingContext:
     owner = config.id
     if config.role == "store" and isinstance(event, Sale | Refund):
         owner = gateway_source_for(config, event.gateway)
@@ -52,9 +53,13 @@ def posting_context(conn: Connection, ledger: LedgerView, config: SourceConfig,
     if clearing is None:
         raise UnmappableEventError(
             f"no gateway clearing account for source {owner!r} in ledger {ledger.id!r}",
-            source=owner)
+            source=owner,
+        )
     return PostingContext(
-        ledger=ledger.id, source=config.id, accounts=ledger.roles, clearing=clearing,
+        ledger=ledger.id,
+        source=config.id,
+        accounts=ledger.roles,
+        clearing=clearing,
         recognize_revenue=bool(config.settings.get("recognize_revenue", False)),
         dimensions={"source": config.id},
     )
@@ -64,8 +69,11 @@ def rate_lookup(conn: Connection, base_currency: str):  # type: ignore[no-untype
     def rate_for(currency: str, day: date) -> RateQuote:
         found = catalog.find_rate(conn, base_currency, currency, day)
         if found is None:
-            raise MissingRateError(f"no rate for {currency}/{base_currency} on {day.isoformat()}",
-                                   pair=f"{currency}/{base_currency}", day=day.isoformat())
+            raise MissingRateError(
+                f"no rate for {currency}/{base_currency} on {day.isoformat()}",
+                pair=f"{currency}/{base_currency}",
+                day=day.isoformat(),
+            )
         quote_per_base, rate_day, source = found
         return RateQuote(1 / quote_per_base, rate_day, source)
 

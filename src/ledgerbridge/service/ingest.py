@@ -9,6 +9,7 @@ outside any transaction; if one fails the event is kept as failed and replays la
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -43,21 +44,44 @@ def kept_headers(adapter: Adapter, headers: Mapping[str, str]) -> dict[str, str]
     return {k: v for k, v in headers.items() if k in keep}
 
 
+_clients: dict[tuple[str, str, tuple[tuple[str, str], ...], float], httpx.Client] = {}
+_clients_lock = threading.Lock()
+
+
 def http_client(adapter: Adapter, config: SourceConfig, timeout: float) -> httpx.Client:
+    """One pooled client per source, base URL and credentials (building a client costs an SSL
+    context, ~10 ms: far too much for every webhook). httpx.Client is thread-safe."""
     custom = getattr(adapter, "api_base_url", None)  # a platform whose host depends on config
-    base = str(custom(config) if custom else
-               config.settings.get("api_base_url") or adapter.default_api_base_url)
-    return httpx.Client(base_url=base, headers=adapter.auth_headers(config), timeout=timeout)
+    base = str(
+        custom(config)
+        if custom
+        else config.settings.get("api_base_url") or adapter.default_api_base_url
+    )
+    auth = adapter.auth_headers(config)
+    key = (config.id, base, tuple(sorted(auth.items())), timeout)
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is None:
+            client = httpx.Client(base_url=base, headers=auth, timeout=timeout)
+            _clients[key] = client
+    return client
 
 
-def fetch_lookups(adapter: Adapter, envelope: Envelope, config: SourceConfig,
-                  timeout: float) -> dict[str, Any]:
-    with http_client(adapter, config, timeout) as http:
-        return adapter.lookups(envelope, config, http)
+def fetch_lookups(
+    adapter: Adapter, envelope: Envelope, config: SourceConfig, timeout: float
+) -> dict[str, Any]:
+    return adapter.lookups(envelope, config, http_client(adapter, config, timeout))
 
 
-def ingest(db: Database, source_id: str, body: bytes, headers: Mapping[str, str],
-           *, lookup_timeout: float = 10.0, now: datetime | None = None) -> Accepted:
+def ingest(
+    db: Database,
+    source_id: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    *,
+    lookup_timeout: float = 10.0,
+    now: datetime | None = None,
+) -> Accepted:
     started = time.perf_counter()
     received_at = now or datetime.now(UTC)
     with db.read() as conn:
@@ -96,9 +120,15 @@ def ingest(db: Database, source_id: str, body: bytes, headers: Mapping[str, str]
 
     with db.write() as conn:
         event_id = inbox.insert_event(
-            conn, source_id=source_id, platform_event_id=platform_id, event_type=event_type,
-            received_at=received_at, raw_body=body, headers=kept_headers(adapter, delivery.headers),
-            lookups=lookups)
+            conn,
+            source_id=source_id,
+            platform_event_id=platform_id,
+            event_type=event_type,
+            received_at=received_at,
+            raw_body=body,
+            headers=kept_headers(adapter, delivery.headers),
+            lookups=lookups,
+        )
         if event_id is None:
             existing = inbox.find_event_id(conn, source_id, platform_id)
             return _finish(source_id, Accepted(existing, "duplicate"), started)
@@ -110,9 +140,16 @@ def ingest(db: Database, source_id: str, body: bytes, headers: Mapping[str, str]
     return _finish(source_id, accepted, started)
 
 
-def post_inbox_event(conn: Any, adapter: Adapter, config: SourceConfig, envelope: Envelope,
-                     lookups: dict[str, Any], event_id: str,
-                     *, new_lookups: bool = False) -> Accepted:
+def post_inbox_event(
+    conn: Any,
+    adapter: Adapter,
+    config: SourceConfig,
+    envelope: Envelope,
+    lookups: dict[str, Any],
+    event_id: str,
+    *,
+    new_lookups: bool = False,
+) -> Accepted:
     """Normalise and post in a savepoint; on any ledgerbridge error keep the event as failed."""
     kept = lookups if new_lookups else None
     try:
@@ -125,8 +162,13 @@ def post_inbox_event(conn: Any, adapter: Adapter, config: SourceConfig, envelope
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError) as exc:
         # An adapter that trips over a payload shape it did not expect: keep the event.
         log.exception("posting failed unexpectedly", event_id=event_id)
-        inbox.mark(conn, event_id, "failed", error=f"malformed_payload: {type(exc).__name__}: {exc}",
-                   lookups=kept)
+        inbox.mark(
+            conn,
+            event_id,
+            "failed",
+            error=f"malformed_payload: {type(exc).__name__}: {exc}",
+            lookups=kept,
+        )
         return Accepted(event_id, "failed")
     inbox.mark(conn, event_id, outcome.status, note=outcome.note, lookups=kept)
     return Accepted(event_id, outcome.status, tuple(outcome.entry_ids))

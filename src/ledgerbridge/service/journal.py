@@ -18,17 +18,30 @@ def entry_document(conn: Any, entry_id: str) -> dict[str, Any]:
         raise NotFoundError(f"no entry {entry_id!r}", entry=entry_id)
     meta, entry = loaded
     doc: dict[str, Any] = {
-        "id": meta["id"], "ledger": entry.ledger, "key": entry.key,
+        "id": meta["id"],
+        "ledger": entry.ledger,
+        "key": entry.key,
         "effective_date": entry.effective_date.isoformat(),
-        "posted_at": _time(meta["posted_at"]), "description": entry.description,
-        "source": entry.source, "event_ids": meta["event_ids"],
-        "mapping_version": meta["mapping_version"], "note": entry.note,
-        "lines": [{
-            "account": x.account, "amount": str(x.amount), "currency": x.currency,
-            "base_amount": str(x.base_amount), "base_currency": x.base_currency,
-            "rate": str(x.rate), "rate_date": x.rate_date.isoformat() if x.rate_date else None,
-            "rate_source": x.rate_source, "dimensions": dict(x.dimensions),
-        } for x in entry.lines],
+        "posted_at": _time(meta["posted_at"]),
+        "description": entry.description,
+        "source": entry.source,
+        "event_ids": meta["event_ids"],
+        "mapping_version": meta["mapping_version"],
+        "note": entry.note,
+        "lines": [
+            {
+                "account": x.account,
+                "amount": str(x.amount),
+                "currency": x.currency,
+                "base_amount": str(x.base_amount),
+                "base_currency": x.base_currency,
+                "rate": str(x.rate),
+                "rate_date": x.rate_date.isoformat() if x.rate_date else None,
+                "rate_source": x.rate_source,
+                "dimensions": dict(x.dimensions),
+            }
+            for x in entry.lines
+        ],
     }
     if meta["reverses_id"]:
         doc["reverses"] = meta["reverses_id"]
@@ -42,14 +55,29 @@ def get_entry(db: Database, entry_id: str) -> dict[str, Any]:
         return entry_document(conn, entry_id)
 
 
-def list_entries(db: Database, *, ledger: str, since: date | None, until: date | None,
-                 source: str | None, account: str | None, limit: int,
-                 cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+def list_entries(
+    db: Database,
+    *,
+    ledger: str,
+    since: date | None,
+    until: date | None,
+    source: str | None,
+    account: str | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[dict[str, Any]], str | None]:
     with db.read() as conn:
         catalog.get_ledger(conn, ledger)
-        ids = journal.list_entry_ids(conn, ledger_id=ledger, since=since, until=until,
-                                     source=source, account=account, limit=limit + 1,
-                                     after=cursor)
+        ids = journal.list_entry_ids(
+            conn,
+            ledger_id=ledger,
+            since=since,
+            until=until,
+            source=source,
+            account=account,
+            limit=limit + 1,
+            after=cursor,
+        )
         docs = [entry_document(conn, i) for i in ids[:limit]]
     return docs, ids[limit - 1] if len(ids) > limit else None
 
@@ -61,12 +89,19 @@ def trial_balance(db: Database, ledger: str, as_of: date | None) -> dict[str, An
     debit = sum(r["debit"] for r in rows)
     credit = sum(r["credit"] for r in rows)
     return {
-        "ledger": ledger, "base_currency": base,
+        "ledger": ledger,
+        "base_currency": base,
         "as_of": as_of.isoformat() if as_of else None,
-        "rows": [{"account": r["account"], "role": r["role"],
-                  "debit": str(from_minor(r["debit"], base)),
-                  "credit": str(from_minor(r["credit"], base)),
-                  "balance": str(from_minor(r["debit"] - r["credit"], base))} for r in rows],
+        "rows": [
+            {
+                "account": r["account"],
+                "role": r["role"],
+                "debit": str(from_minor(r["debit"], base)),
+                "credit": str(from_minor(r["credit"], base)),
+                "balance": str(from_minor(r["debit"] - r["credit"], base)),
+            }
+            for r in rows
+        ],
         "total_debit": str(from_minor(debit, base)),
         "total_credit": str(from_minor(credit, base)),
         "balanced": debit == credit,
@@ -75,10 +110,16 @@ def trial_balance(db: Database, ledger: str, as_of: date | None) -> dict[str, An
 
 def event_document(row: dict[str, Any], entry_ids: list[str], *, with_body: bool) -> dict[str, Any]:
     doc = {
-        "id": row["id"], "source": row["source_id"], "platform_event_id": row["platform_event_id"],
-        "type": row["event_type"], "status": row["status"], "error": row["error"],
-        "note": row["note"], "attempts": row["attempts"],
-        "received_at": _time(row["received_at"]), "processed_at": _time(row["processed_at"]),
+        "id": row["id"],
+        "source": row["source_id"],
+        "platform_event_id": row["platform_event_id"],
+        "type": row["event_type"],
+        "status": row["status"],
+        "error": row["error"],
+        "note": row["note"],
+        "attempts": row["attempts"],
+        "received_at": _time(row["received_at"]),
+        "processed_at": _time(row["processed_at"]),
         "entry_ids": entry_ids,
     }
     if with_body:
@@ -88,12 +129,26 @@ def event_document(row: dict[str, Any], entry_ids: list[str], *, with_body: bool
     return doc
 
 
-def list_events(db: Database, *, status: str | None, source: str | None,
-                since: datetime | None, until: datetime | None, limit: int,
-                cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+def list_events(
+    db: Database,
+    *,
+    status: str | None,
+    source: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[dict[str, Any]], str | None]:
     with db.read() as conn:
-        rows = inbox.list_events(conn, status=status, source=source, since=since, until=until,
-                                 limit=limit + 1, after=cursor)
+        rows = inbox.list_events(
+            conn,
+            status=status,
+            source=source,
+            since=since,
+            until=until,
+            limit=limit + 1,
+            after=cursor,
+        )
         page = rows[:limit]
         links = inbox.entry_ids_for(conn, [r["id"] for r in page])
     docs = [event_document(r, links[r["id"]], with_body=False) for r in page]
@@ -112,10 +167,18 @@ def get_event(db: Database, event_id: str) -> dict[str, Any]:
 def clearing_balances(db: Database, ledger: str) -> dict[str, dict[str, str]]:
     """Each gateway clearing account's balance per currency (zero once everything is paid out)."""
     with db.read() as conn:
-        codes = [a.code for a in catalog.list_accounts(conn, ledger)
-                 if a.role is not None and a.role.value == "gateway_clearing"]
-        return {code: {c: str(from_minor(v, c)) for c, v in
-                       journal.account_balances(conn, ledger, code).items()} for code in codes}
+        codes = [
+            a.code
+            for a in catalog.list_accounts(conn, ledger)
+            if a.role is not None and a.role.value == "gateway_clearing"
+        ]
+        return {
+            code: {
+                c: str(from_minor(v, c))
+                for c, v in journal.account_balances(conn, ledger, code).items()
+            }
+            for code in codes
+        }
 
 
 def _time(value: datetime | None) -> str | None:

@@ -47,15 +47,18 @@ def replay(db: Database, event_id: str, *, lookup_timeout: float = 10.0) -> Repl
         if error is not None:
             inbox.mark(conn, event_id, "failed", error=error)
             return Replayed(event_id, "failed", error, ())
-        accepted = post_inbox_event(conn, adapter, config, envelope, lookups, event_id,
-                                    new_lookups=row["lookups"] is None)
+        accepted = post_inbox_event(
+            conn, adapter, config, envelope, lookups, event_id, new_lookups=row["lookups"] is None
+        )
         after = inbox.get_event(conn, event_id)
-    return Replayed(event_id, accepted.status, after["error"] if after else None,
-                    accepted.entry_ids)
+    return Replayed(
+        event_id, accepted.status, after["error"] if after else None, accepted.entry_ids
+    )
 
 
-def replay_many(db: Database, status: str, source: str | None,
-                *, lookup_timeout: float = 10.0) -> list[Replayed]:
+def replay_many(
+    db: Database, status: str, source: str | None, *, lookup_timeout: float = 10.0
+) -> list[Replayed]:
     """Replay every event with ``status`` (of one source): per-event results, the batch goes on."""
     with db.read() as conn:
         ids = inbox.failed_event_ids(conn, status, source)

@@ -25,8 +25,9 @@ def init(db: Database, base_currency: str = "EUR") -> bool:
     return create_ledger(db, DEFAULT_LEDGER, base_currency, "retail", exist_ok=True)
 
 
-def create_ledger(db: Database, ledger_id: str, base_currency: str, chart: str,
-                  *, exist_ok: bool = False) -> bool:
+def create_ledger(
+    db: Database, ledger_id: str, base_currency: str, chart: str, *, exist_ok: bool = False
+) -> bool:
     code = normalize_currency(base_currency)
     if chart not in CHARTS:
         raise ValidationError(f"unknown chart {chart!r}; known: {', '.join(CHARTS)}", field="chart")
@@ -39,15 +40,17 @@ def create_ledger(db: Database, ledger_id: str, base_currency: str, chart: str,
     return True
 
 
-def add_account(db: Database, ledger_id: str, code: str, name: str, type_: str,
-                role: str | None) -> Account:
+def add_account(
+    db: Database, ledger_id: str, code: str, name: str, type_: str, role: str | None
+) -> Account:
     try:
         account = Account(code, name, AccountType(type_), Role(role) if role else None)
     except ValueError as exc:
         raise ValidationError(str(exc), field="type/role") from None
     if account.role is Role.GATEWAY_CLEARING:
-        raise ValidationError("gateway_clearing accounts are created with their source",
-                              field="role")
+        raise ValidationError(
+            "gateway_clearing accounts are created with their source", field="role"
+        )
     with db.write() as conn:
         catalog.get_ledger(conn, ledger_id)
         if catalog.account_exists(conn, ledger_id, code):
@@ -56,9 +59,16 @@ def add_account(db: Database, ledger_id: str, code: str, name: str, type_: str,
     return account
 
 
-def add_source(db: Database, *, source_id: str, platform: str, ledger: str,
-               webhook_secret: str | list[str], api_credentials: Mapping[str, str] | None = None,
-               settings: Mapping[str, Any] | None = None) -> SourceConfig:
+def add_source(
+    db: Database,
+    *,
+    source_id: str,
+    platform: str,
+    ledger: str,
+    webhook_secret: str | list[str],
+    api_credentials: Mapping[str, str] | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> SourceConfig:
     """Add a source and its clearing account. Refuses a configuration that would recognise a
     sale twice (a store posting to a gateway that also recognises revenue from its charges)."""
     if platform not in PLATFORMS:
@@ -70,9 +80,14 @@ def add_source(db: Database, *, source_id: str, platform: str, ledger: str,
     merged = {"role": adapter.default_role, **(settings or {})}
     if merged["role"] not in ("store", "gateway"):
         raise ValidationError("settings.role is store or gateway", field="settings.role")
-    config = SourceConfig(id=source_id, platform=platform, ledger=ledger,
-                          secrets=tuple(secret_list), credentials=dict(api_credentials or {}),
-                          settings=merged)
+    config = SourceConfig(
+        id=source_id,
+        platform=platform,
+        ledger=ledger,
+        secrets=tuple(secret_list),
+        credentials=dict(api_credentials or {}),
+        settings=merged,
+    )
     with db.write() as conn:
         catalog.get_ledger(conn, ledger)
         if catalog.source_exists(conn, source_id):
@@ -101,21 +116,31 @@ def _check_recognised_once(conn: Any, new: SourceConfig) -> None:
         for gateway_id in _gateways_named(store):
             gateway = by_id.get(gateway_id)
             if gateway is None:
-                raise ValidationError(f"source {store.id!r} names unknown gateway {gateway_id!r}",
-                                      field="settings.gateway")
+                raise ValidationError(
+                    f"source {store.id!r} names unknown gateway {gateway_id!r}",
+                    field="settings.gateway",
+                )
             if gateway.settings.get("recognize_revenue"):
                 raise ConflictError(
                     f"gateway {gateway_id!r} recognises revenue from its charges and store "
                     f"{store.id!r} posts its sales to it: every sale would be counted twice",
-                    store=store.id, gateway=gateway_id)
+                    store=store.id,
+                    gateway=gateway_id,
+                )
 
 
-def rotate_secret(db: Database, source_id: str, new_secret: str, keep_previous: bool = True) -> None:
+def rotate_secret(
+    db: Database, source_id: str, new_secret: str, keep_previous: bool = True
+) -> None:
     with db.write() as conn:
         config = catalog.get_source(conn, source_id)
         kept = (new_secret, config.secrets[0]) if keep_previous else (new_secret,)
-        catalog.update_source(conn, SourceConfig(config.id, config.platform, config.ledger, kept,
-                                                 config.credentials, config.settings))
+        catalog.update_source(
+            conn,
+            SourceConfig(
+                config.id, config.platform, config.ledger, kept, config.credentials, config.settings
+            ),
+        )
 
 
 def create_api_key(db: Database, name: str) -> str:
@@ -134,12 +159,17 @@ def source_status(db: Database, source_id: str) -> dict[str, Any]:
         counts = inbox.status_counts(conn, source_id)
         error = inbox.last_error(conn, source_id)
     return {
-        "id": config.id, "platform": config.platform, "ledger": config.ledger,
+        "id": config.id,
+        "platform": config.platform,
+        "ledger": config.ledger,
         "settings": dict(config.settings),
         "webhook_secret_set": bool(config.secrets),
         "api_credentials_set": sorted(config.credentials),
-        "sync": {"last_event_at": last["received_at"] if last else None, "last_error": error,
-                 "counts": counts},
+        "sync": {
+            "last_event_at": last["received_at"] if last else None,
+            "last_error": error,
+            "counts": counts,
+        },
     }
 
 

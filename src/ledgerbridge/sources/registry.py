@@ -14,11 +14,22 @@ ADAPTERS: dict[str, Adapter] = {
     "woocommerce": WooCommerceAdapter(),
 }
 
-PLATFORMS = ("shopify", "woocommerce", "magento", "bigcommerce", "stripe", "paypal", "square", "adyen")
+PLATFORMS = (
+    "shopify",
+    "woocommerce",
+    "magento",
+    "bigcommerce",
+    "stripe",
+    "paypal",
+    "square",
+    "adyen",
+)
 
 
 def adapter_for(platform: str) -> Adapter:
     try:
         return ADAPTERS[platform]
     except KeyError:
-        raise NotFoundError(f"no adapter for platform {platform!r} yet", platform=platform) from None
+        raise NotFoundError(
+            f"no adapter for platform {platform!r} yet", platform=platform
+        ) from None

@@ -32,29 +32,51 @@ def ledger_exists(conn: Connection, ledger_id: str) -> bool:
 
 
 def create_ledger(conn: Connection, ledger_id: str, base_currency: str, chart: str) -> None:
-    conn.execute(insert(ledgers).values(id=ledger_id, base_currency=base_currency, chart=chart,
-                                        created_at=now()))
+    conn.execute(
+        insert(ledgers).values(
+            id=ledger_id, base_currency=base_currency, chart=chart, created_at=now()
+        )
+    )
     add_accounts(conn, ledger_id, CHARTS[chart])
 
 
 def add_accounts(conn: Connection, ledger_id: str, chart: Iterable[Account]) -> None:
-    conn.execute(insert(accounts), [
-        {"ledger_id": ledger_id, "code": a.code, "name": a.name, "type": a.type.value,
-         "role": a.role.value if a.role else None, "source_id": a.source}
-        for a in chart
-    ])
+    conn.execute(
+        insert(accounts),
+        [
+            {
+                "ledger_id": ledger_id,
+                "code": a.code,
+                "name": a.name,
+                "type": a.type.value,
+                "role": a.role.value if a.role else None,
+                "source_id": a.source,
+            }
+            for a in chart
+        ],
+    )
 
 
 def list_accounts(conn: Connection, ledger_id: str) -> list[Account]:
     rows = conn.execute(
         select(accounts).where(accounts.c.ledger_id == ledger_id).order_by(accounts.c.code)
     ).mappings()
-    return [Account(r["code"], r["name"], AccountType(r["type"]),
-                    Role(r["role"]) if r["role"] else None, r["source_id"]) for r in rows]
+    return [
+        Account(
+            r["code"],
+            r["name"],
+            AccountType(r["type"]),
+            Role(r["role"]) if r["role"] else None,
+            r["source_id"],
+        )
+        for r in rows
+    ]
 
 
 def account_exists(conn: Connection, ledger_id: str, code: str) -> bool:
-    query = select(accounts.c.code).where(accounts.c.ledger_id == ledger_id, accounts.c.code == code)
+    query = select(accounts.c.code).where(
+        accounts.c.ledger_id == ledger_id, accounts.c.code == code
+    )
     return conn.execute(query).first() is not None
 
 
@@ -62,8 +84,11 @@ def role_accounts(conn: Connection, ledger_id: str) -> dict[Role, str]:
     """The account per role (the lowest code wins when a chart has several)."""
     query = (
         select(accounts.c.role, accounts.c.code)
-        .where(accounts.c.ledger_id == ledger_id, accounts.c.role.is_not(None),
-               accounts.c.role != Role.GATEWAY_CLEARING.value)
+        .where(
+            accounts.c.ledger_id == ledger_id,
+            accounts.c.role.is_not(None),
+            accounts.c.role != Role.GATEWAY_CLEARING.value,
+        )
         .order_by(accounts.c.code.desc())
     )
     return {Role(role): code for role, code in conn.execute(query)}
@@ -71,15 +96,22 @@ def role_accounts(conn: Connection, ledger_id: str) -> dict[Role, str]:
 
 def clearing_code(conn: Connection, ledger_id: str, source_id: str) -> str | None:
     query = select(accounts.c.code).where(
-        accounts.c.ledger_id == ledger_id, accounts.c.role == Role.GATEWAY_CLEARING.value,
-        accounts.c.source_id == source_id)
+        accounts.c.ledger_id == ledger_id,
+        accounts.c.role == Role.GATEWAY_CLEARING.value,
+        accounts.c.source_id == source_id,
+    )
     return conn.execute(query).scalar()
 
 
 def _to_config(row: Any) -> SourceConfig:
-    return SourceConfig(id=row["id"], platform=row["platform"], ledger=row["ledger_id"],
-                        secrets=tuple(row["webhook_secrets"]), credentials=row["api_credentials"],
-                        settings=row["settings"])
+    return SourceConfig(
+        id=row["id"],
+        platform=row["platform"],
+        ledger=row["ledger_id"],
+        secrets=tuple(row["webhook_secrets"]),
+        credentials=row["api_credentials"],
+        settings=row["settings"],
+    )
 
 
 def get_source(conn: Connection, source_id: str) -> SourceConfig:
@@ -99,16 +131,29 @@ def source_exists(conn: Connection, source_id: str) -> bool:
 
 
 def insert_source(conn: Connection, config: SourceConfig) -> None:
-    conn.execute(insert(sources).values(
-        id=config.id, platform=config.platform, ledger_id=config.ledger,
-        webhook_secrets=list(config.secrets), api_credentials=dict(config.credentials),
-        settings=dict(config.settings), created_at=now()))
+    conn.execute(
+        insert(sources).values(
+            id=config.id,
+            platform=config.platform,
+            ledger_id=config.ledger,
+            webhook_secrets=list(config.secrets),
+            api_credentials=dict(config.credentials),
+            settings=dict(config.settings),
+            created_at=now(),
+        )
+    )
 
 
 def update_source(conn: Connection, config: SourceConfig) -> None:
-    conn.execute(update(sources).where(sources.c.id == config.id).values(
-        webhook_secrets=list(config.secrets), api_credentials=dict(config.credentials),
-        settings=dict(config.settings)))
+    conn.execute(
+        update(sources)
+        .where(sources.c.id == config.id)
+        .values(
+            webhook_secrets=list(config.secrets),
+            api_credentials=dict(config.credentials),
+            settings=dict(config.settings),
+        )
+    )
 
 
 def hash_key(key: str) -> str:
@@ -118,34 +163,48 @@ def hash_key(key: str) -> str:
 
 
 def insert_api_key(conn: Connection, key_id: str, name: str, key: str) -> None:
-    conn.execute(insert(api_keys).values(id=key_id, name=name, key_hash=hash_key(key),
-                                         created_at=now()))
+    conn.execute(
+        insert(api_keys).values(id=key_id, name=name, key_hash=hash_key(key), created_at=now())
+    )
 
 
 def api_key_name(conn: Connection, key: str) -> str | None:
-    query = select(api_keys.c.name).where(api_keys.c.key_hash == hash_key(key),
-                                          api_keys.c.revoked_at.is_(None))
+    query = select(api_keys.c.name).where(
+        api_keys.c.key_hash == hash_key(key), api_keys.c.revoked_at.is_(None)
+    )
     return conn.execute(query).scalar()
 
 
-def put_rate(conn: Connection, base: str, quote: str, day: date, rate: Decimal, source: str) -> None:
-    key = and_(rates.c.base == base, rates.c.quote == quote, rates.c.day == day,
-               rates.c.source == source)
+def put_rate(
+    conn: Connection, base: str, quote: str, day: date, rate: Decimal, source: str
+) -> None:
+    key = and_(
+        rates.c.base == base, rates.c.quote == quote, rates.c.day == day, rates.c.source == source
+    )
     if conn.execute(select(rates.c.rate).where(key)).first() is None:
-        conn.execute(insert(rates).values(base=base, quote=quote, day=day, source=source,
-                                          rate=str(rate), created_at=now()))
+        conn.execute(
+            insert(rates).values(
+                base=base, quote=quote, day=day, source=source, rate=str(rate), created_at=now()
+            )
+        )
     else:
         conn.execute(update(rates).where(key).values(rate=str(rate), created_at=now()))
 
 
-def find_rate(conn: Connection, base: str, quote: str, day: date) -> tuple[Decimal, date, str] | None:
+def find_rate(
+    conn: Connection, base: str, quote: str, day: date
+) -> tuple[Decimal, date, str] | None:
     """The newest rate on or before ``day`` for base/quote (or quote/base, inverted);
     a manual rate wins over a feed's on the same day."""
     query = (
         select(rates.c.base, rates.c.rate, rates.c.day, rates.c.source)
-        .where(or_(and_(rates.c.base == base, rates.c.quote == quote),
-                   and_(rates.c.base == quote, rates.c.quote == base)),
-               rates.c.day <= day)
+        .where(
+            or_(
+                and_(rates.c.base == base, rates.c.quote == quote),
+                and_(rates.c.base == quote, rates.c.quote == base),
+            ),
+            rates.c.day <= day,
+        )
         .order_by(rates.c.day.desc(), (rates.c.source == "manual").desc())
         .limit(1)
     )

@@ -4,8 +4,9 @@ write lock at BEGIN (so two writers never deadlock on a lock upgrade); PostgreSQ
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +37,13 @@ def _sqlite_begin(conn: Any) -> None:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                               pool_size=8, max_overflow=8, **kwargs)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=8,
+            max_overflow=8,
+            **kwargs,
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -67,6 +73,12 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **kwargs)
         self.dialect = self.engine.dialect.name
+        # SQLite has one writer at a time; a writer that finds the lock taken sleeps in
+        # SQLite's busy handler (up to 100 ms a try). Queuing our own threads on a Python lock
+        # hands the database over at once. Other processes still meet the busy timeout.
+        self._write_lock: AbstractContextManager[object] = (
+            threading.Lock() if self.dialect == "sqlite" else nullcontext()
+        )
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -80,7 +92,7 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        with self._guard(), self.engine.begin() as conn:
+        with self._write_lock, self._guard(), self.engine.begin() as conn:
             yield conn
 
     @contextmanager
@@ -105,5 +117,15 @@ class Database:
 
 def _unreachable(exc: OperationalError) -> bool:
     text = str(exc.orig).lower()
-    return any(s in text for s in ("connection", "could not connect", "unable to open",
-                                   "server closed", "terminating", "disk i/o", "readonly database"))
+    return any(
+        s in text
+        for s in (
+            "connection",
+            "could not connect",
+            "unable to open",
+            "server closed",
+            "terminating",
+            "disk i/o",
+            "readonly database",
+        )
+    )

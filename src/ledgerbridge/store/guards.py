@@ -34,7 +34,8 @@ BEGIN
   SELECT base_currency, SUM(base_amount_minor) AS total INTO off FROM lines
    WHERE entry_id = NEW.entry_id GROUP BY base_currency HAVING SUM(base_amount_minor) <> 0 LIMIT 1;
   IF FOUND THEN
-    RAISE EXCEPTION 'entry % does not balance in base', NEW.entry_id USING ERRCODE = 'check_violation';
+    RAISE EXCEPTION 'entry % does not balance in base', NEW.entry_id
+      USING ERRCODE = 'check_violation';
   END IF;
   RETURN NULL;
 END $$ LANGUAGE plpgsql""",
@@ -43,7 +44,8 @@ DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledgerbridge_entry_b
 ]
 
 DROP_SQLITE = [
-    f"DROP TRIGGER IF EXISTS {table}_immutable_{op}" for table in ("entries", "lines")
+    f"DROP TRIGGER IF EXISTS {table}_immutable_{op}"
+    for table in ("entries", "lines")
     for op in ("update", "delete")
 ]
 

@@ -16,8 +16,9 @@ from ledgerbridge.store.tables import entry_events, events
 
 
 def find_event_id(conn: Connection, source_id: str, platform_event_id: str) -> str | None:
-    query = select(events.c.id).where(events.c.source_id == source_id,
-                                      events.c.platform_event_id == platform_event_id)
+    query = select(events.c.id).where(
+        events.c.source_id == source_id, events.c.platform_event_id == platform_event_id
+    )
     return conn.execute(query).scalar()
 
 
@@ -36,20 +37,41 @@ def insert_event(
     event_id = new_id("ev_")
     try:
         with conn.begin_nested():
-            conn.execute(insert(events).values(
-                id=event_id, source_id=source_id, platform_event_id=platform_event_id,
-                event_type=event_type, received_at=received_at, raw_body=raw_body,
-                headers=dict(headers), lookups=dict(lookups) if lookups is not None else None,
-                status="received", attempts=0))
+            conn.execute(
+                insert(events).values(
+                    id=event_id,
+                    source_id=source_id,
+                    platform_event_id=platform_event_id,
+                    event_type=event_type,
+                    received_at=received_at,
+                    raw_body=raw_body,
+                    headers=dict(headers),
+                    lookups=dict(lookups) if lookups is not None else None,
+                    status="received",
+                    attempts=0,
+                )
+            )
     except IntegrityError:
         return None
     return event_id
 
 
-def mark(conn: Connection, event_id: str, status: str, *, error: str | None = None,
-         note: str | None = None, lookups: Mapping[str, Any] | None = None) -> None:
-    values: dict[str, Any] = {"status": status, "error": error, "note": note,
-                              "processed_at": now(), "attempts": events.c.attempts + 1}
+def mark(
+    conn: Connection,
+    event_id: str,
+    status: str,
+    *,
+    error: str | None = None,
+    note: str | None = None,
+    lookups: Mapping[str, Any] | None = None,
+) -> None:
+    values: dict[str, Any] = {
+        "status": status,
+        "error": error,
+        "note": note,
+        "processed_at": now(),
+        "attempts": events.c.attempts + 1,
+    }
     if lookups is not None:
         values["lookups"] = dict(lookups)
     conn.execute(update(events).where(events.c.id == event_id).values(**values))
@@ -64,16 +86,26 @@ def entry_ids_for(conn: Connection, event_ids: list[str]) -> dict[str, list[str]
     result: dict[str, list[str]] = {e: [] for e in event_ids}
     if not event_ids:
         return result
-    query = select(entry_events.c.event_id, entry_events.c.entry_id).where(
-        entry_events.c.event_id.in_(event_ids)).order_by(entry_events.c.entry_id)
+    query = (
+        select(entry_events.c.event_id, entry_events.c.entry_id)
+        .where(entry_events.c.event_id.in_(event_ids))
+        .order_by(entry_events.c.entry_id)
+    )
     for event_id, entry_id in conn.execute(query):
         result[event_id].append(entry_id)
     return result
 
 
-def list_events(conn: Connection, *, status: str | None, source: str | None,
-                since: datetime | None, until: datetime | None, limit: int,
-                after: str | None) -> list[dict[str, Any]]:
+def list_events(
+    conn: Connection,
+    *,
+    status: str | None,
+    source: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+    after: str | None,
+) -> list[dict[str, Any]]:
     """Newest first; ``after`` is the id of the last event of the previous page."""
     cols = [c for c in events.c if c.name != "raw_body"]
     conditions = []
@@ -92,22 +124,32 @@ def list_events(conn: Connection, *, status: str | None, source: str | None,
 
 
 def status_counts(conn: Connection, source_id: str) -> dict[str, int]:
-    query = select(events.c.status, func.count()).where(events.c.source_id == source_id).group_by(
-        events.c.status)
+    query = (
+        select(events.c.status, func.count())
+        .where(events.c.source_id == source_id)
+        .group_by(events.c.status)
+    )
     return {status: int(n) for status, n in conn.execute(query)}
 
 
 def last_event(conn: Connection, source_id: str) -> dict[str, Any] | None:
-    query = select(events.c.received_at, events.c.error, events.c.status).where(
-        events.c.source_id == source_id).order_by(events.c.id.desc()).limit(1)
+    query = (
+        select(events.c.received_at, events.c.error, events.c.status)
+        .where(events.c.source_id == source_id)
+        .order_by(events.c.id.desc())
+        .limit(1)
+    )
     row = conn.execute(query).mappings().first()
     return dict(row) if row else None
 
 
 def last_error(conn: Connection, source_id: str) -> str | None:
-    query = select(events.c.error).where(events.c.source_id == source_id,
-                                         events.c.status == "failed").order_by(
-        events.c.id.desc()).limit(1)
+    query = (
+        select(events.c.error)
+        .where(events.c.source_id == source_id, events.c.status == "failed")
+        .order_by(events.c.id.desc())
+        .limit(1)
+    )
     return conn.execute(query).scalar()
 
 

@@ -22,57 +22,117 @@ def find_entry_id(conn: Connection, ledger_id: str, key: str) -> str | None:
     return conn.execute(query).scalar()
 
 
-def insert_entry(conn: Connection, entry: JournalEntry, *, event_ids: list[str],
-                 reverses_id: str | None = None, mapping_version: int | None = None) -> str | None:
+def insert_entry(
+    conn: Connection,
+    entry: JournalEntry,
+    *,
+    event_ids: list[str],
+    reverses_id: str | None = None,
+    mapping_version: int | None = None,
+) -> str | None:
     """Write a balanced entry and its lines; None when its key is already posted."""
     entry_id = new_id("je_")
     try:
         with conn.begin_nested():
-            conn.execute(insert(entries).values(
-                id=entry_id, ledger_id=entry.ledger, key=entry.key,
-                effective_date=entry.effective_date, posted_at=now(),
-                description=entry.description, source_id=entry.source,
-                mapping_version=mapping_version, reverses_id=reverses_id, note=entry.note))
+            conn.execute(
+                insert(entries).values(
+                    id=entry_id,
+                    ledger_id=entry.ledger,
+                    key=entry.key,
+                    effective_date=entry.effective_date,
+                    posted_at=now(),
+                    description=entry.description,
+                    source_id=entry.source,
+                    mapping_version=mapping_version,
+                    reverses_id=reverses_id,
+                    note=entry.note,
+                )
+            )
     except IntegrityError:
         return None
-    conn.execute(insert(lines), [
-        {"entry_id": entry_id, "line_no": n, "ledger_id": entry.ledger,
-         "account_code": x.account, "amount_minor": to_minor(x.amount, x.currency),
-         "currency": x.currency, "base_amount_minor": to_minor(x.base_amount, x.base_currency),
-         "base_currency": x.base_currency, "rate": str(x.rate), "rate_date": x.rate_date,
-         "rate_source": x.rate_source, "dimensions": dict(x.dimensions)}
-        for n, x in enumerate(entry.lines, start=1)
-    ])
+    conn.execute(
+        insert(lines),
+        [
+            {
+                "entry_id": entry_id,
+                "line_no": n,
+                "ledger_id": entry.ledger,
+                "account_code": x.account,
+                "amount_minor": to_minor(x.amount, x.currency),
+                "currency": x.currency,
+                "base_amount_minor": to_minor(x.base_amount, x.base_currency),
+                "base_currency": x.base_currency,
+                "rate": str(x.rate),
+                "rate_date": x.rate_date,
+                "rate_source": x.rate_source,
+                "dimensions": dict(x.dimensions),
+            }
+            for n, x in enumerate(entry.lines, start=1)
+        ],
+    )
     if event_ids:
-        conn.execute(insert(entry_events), [{"entry_id": entry_id, "event_id": e} for e in event_ids])
+        conn.execute(
+            insert(entry_events), [{"entry_id": entry_id, "event_id": e} for e in event_ids]
+        )
     return entry_id
 
 
 def _line(row: Any) -> Line:
-    return Line(row.account_code, from_minor(row.amount_minor, row.currency), row.currency,
-                from_minor(row.base_amount_minor, row.base_currency), row.base_currency,
-                Decimal(row.rate), row.rate_date, row.rate_source, row.dimensions or {})
+    return Line(
+        row.account_code,
+        from_minor(row.amount_minor, row.currency),
+        row.currency,
+        from_minor(row.base_amount_minor, row.base_currency),
+        row.base_currency,
+        Decimal(row.rate),
+        row.rate_date,
+        row.rate_source,
+        row.dimensions or {},
+    )
 
 
 def load_entry(conn: Connection, entry_id: str) -> tuple[dict[str, Any], JournalEntry] | None:
     row = conn.execute(select(entries).where(entries.c.id == entry_id)).mappings().first()
     if row is None:
         return None
-    found = conn.execute(select(lines).where(lines.c.entry_id == entry_id).order_by(lines.c.line_no))
-    entry = JournalEntry(row["key"], row["ledger_id"], row["effective_date"], row["description"],
-                         row["source_id"], tuple(_line(r) for r in found), None, row["note"])
+    found = conn.execute(
+        select(lines).where(lines.c.entry_id == entry_id).order_by(lines.c.line_no)
+    )
+    entry = JournalEntry(
+        row["key"],
+        row["ledger_id"],
+        row["effective_date"],
+        row["description"],
+        row["source_id"],
+        tuple(_line(r) for r in found),
+        None,
+        row["note"],
+    )
     meta = dict(row)
-    meta["event_ids"] = list(conn.execute(
-        select(entry_events.c.event_id).where(entry_events.c.entry_id == entry_id)
-        .order_by(entry_events.c.event_id)).scalars())
+    meta["event_ids"] = list(
+        conn.execute(
+            select(entry_events.c.event_id)
+            .where(entry_events.c.entry_id == entry_id)
+            .order_by(entry_events.c.event_id)
+        ).scalars()
+    )
     meta["reversed_by"] = conn.execute(
-        select(entries.c.id).where(entries.c.reverses_id == entry_id)).scalar()
+        select(entries.c.id).where(entries.c.reverses_id == entry_id)
+    ).scalar()
     return meta, entry
 
 
-def list_entry_ids(conn: Connection, *, ledger_id: str, since: date | None, until: date | None,
-                   source: str | None, account: str | None, limit: int,
-                   after: str | None) -> list[str]:
+def list_entry_ids(
+    conn: Connection,
+    *,
+    ledger_id: str,
+    since: date | None,
+    until: date | None,
+    source: str | None,
+    account: str | None,
+    limit: int,
+    after: str | None,
+) -> list[str]:
     conditions: list[Any] = [entries.c.ledger_id == ledger_id]
     if since:
         conditions.append(entries.c.effective_date >= since)
@@ -81,8 +141,9 @@ def list_entry_ids(conn: Connection, *, ledger_id: str, since: date | None, unti
     if source:
         conditions.append(entries.c.source_id == source)
     if account:
-        conditions.append(entries.c.id.in_(
-            select(lines.c.entry_id).where(lines.c.account_code == account)))
+        conditions.append(
+            entries.c.id.in_(select(lines.c.entry_id).where(lines.c.account_code == account))
+        )
     if after:
         conditions.append(entries.c.id > after)
     query = select(entries.c.id).where(and_(*conditions)).order_by(entries.c.id).limit(limit)
@@ -93,9 +154,12 @@ def trial_balance(conn: Connection, ledger_id: str, as_of: date | None) -> list[
     """Per account: debit and credit totals in base minor units, with the account's role."""
     amount = lines.c.base_amount_minor
     query = (
-        select(lines.c.account_code, lines.c.base_currency,
-               func.sum(case((amount > 0, amount), else_=0)).label("debit"),
-               func.sum(case((amount < 0, -amount), else_=0)).label("credit"))
+        select(
+            lines.c.account_code,
+            lines.c.base_currency,
+            func.sum(case((amount > 0, amount), else_=0)).label("debit"),
+            func.sum(case((amount < 0, -amount), else_=0)).label("credit"),
+        )
         .select_from(lines.join(entries, entries.c.id == lines.c.entry_id))
         .where(lines.c.ledger_id == ledger_id)
         .group_by(lines.c.account_code, lines.c.base_currency)
@@ -103,24 +167,38 @@ def trial_balance(conn: Connection, ledger_id: str, as_of: date | None) -> list[
     )
     if as_of:
         query = query.where(entries.c.effective_date <= as_of)
-    roles = dict(conn.execute(select(accounts.c.code, accounts.c.role).where(
-        accounts.c.ledger_id == ledger_id)).all())
-    return [{"account": r.account_code, "role": roles.get(r.account_code),
-             "base_currency": r.base_currency, "debit": int(r.debit), "credit": int(r.credit)}
-            for r in conn.execute(query)]
+    roles = dict(
+        conn.execute(
+            select(accounts.c.code, accounts.c.role).where(accounts.c.ledger_id == ledger_id)
+        ).all()
+    )
+    return [
+        {
+            "account": r.account_code,
+            "role": roles.get(r.account_code),
+            "base_currency": r.base_currency,
+            "debit": int(r.debit),
+            "credit": int(r.credit),
+        }
+        for r in conn.execute(query)
+    ]
 
 
 def account_balances(conn: Connection, ledger_id: str, account: str) -> dict[str, int]:
     """An account's balance per original currency, in minor units."""
-    query = select(lines.c.currency, func.sum(lines.c.amount_minor)).where(
-        lines.c.ledger_id == ledger_id, lines.c.account_code == account).group_by(lines.c.currency)
+    query = (
+        select(lines.c.currency, func.sum(lines.c.amount_minor))
+        .where(lines.c.ledger_id == ledger_id, lines.c.account_code == account)
+        .group_by(lines.c.currency)
+    )
     return {c: int(total) for c, total in conn.execute(query)}
 
 
 def posting_times(conn: Connection, event_ids: list[str]) -> dict[str, datetime]:
-    query = select(entry_events.c.event_id, func.min(entries.c.posted_at)).select_from(
-        entry_events.join(entries, entries.c.id == entry_events.c.entry_id)).where(
-        entry_events.c.event_id.in_(event_ids)).group_by(entry_events.c.event_id)
+    query = (
+        select(entry_events.c.event_id, func.min(entries.c.posted_at))
+        .select_from(entry_events.join(entries, entries.c.id == entry_events.c.entry_id))
+        .where(entry_events.c.event_id.in_(event_ids))
+        .group_by(entry_events.c.event_id)
+    )
     return dict(conn.execute(query).all())
-
-

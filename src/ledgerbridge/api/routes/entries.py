@@ -16,13 +16,28 @@ router = APIRouter(prefix="/api/v1", tags=["journal"])
 
 
 @router.get("/entries", summary="Journal entries (debit lines positive, credit negative)")
-async def list_entries(request: Request, ledger: str = "default", since: date | None = None,
-                       until: date | None = None, source: str | None = None,
-                       account: str | None = None, limit: int = Query(50, ge=1, le=500),
-                       cursor: str | None = None) -> dict[str, Any]:
-    items, next_cursor = await run_in_threadpool(lambda: journal.list_entries(
-        request.app.state.db, ledger=ledger, since=since, until=until, source=source,
-        account=account, limit=limit, cursor=cursor))
+async def list_entries(
+    request: Request,
+    ledger: str = "default",
+    since: date | None = None,
+    until: date | None = None,
+    source: str | None = None,
+    account: str | None = None,
+    limit: int = Query(50, ge=1, le=500),
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    items, next_cursor = await run_in_threadpool(
+        lambda: journal.list_entries(
+            request.app.state.db,
+            ledger=ledger,
+            since=since,
+            until=until,
+            source=source,
+            account=account,
+            limit=limit,
+            cursor=cursor,
+        )
+    )
     return {"items": items, "next_cursor": next_cursor}
 
 
@@ -44,6 +59,7 @@ async def reverse(entry_id: str, body: ReasonIn, request: Request) -> dict[str, 
 
 
 @router.get("/trial-balance", summary="Trial balance in base currency")
-async def trial_balance(request: Request, ledger: str = "default",
-                        as_of: date | None = None) -> dict[str, Any]:
+async def trial_balance(
+    request: Request, ledger: str = "default", as_of: date | None = None
+) -> dict[str, Any]:
     return await run_in_threadpool(journal.trial_balance, request.app.state.db, ledger, as_of)

@@ -22,8 +22,13 @@ async def create_ledger(body: LedgerIn, request: Request) -> dict[str, Any]:
 
 
 def _account_doc(a: Any) -> dict[str, Any]:
-    return {"code": a.code, "name": a.name, "type": a.type.value,
-            "role": a.role.value if a.role else None, "source": a.source}
+    return {
+        "code": a.code,
+        "name": a.name,
+        "type": a.type.value,
+        "role": a.role.value if a.role else None,
+        "source": a.source,
+    }
 
 
 @router.get("/accounts", summary="The chart of accounts of a ledger")
@@ -40,6 +45,7 @@ async def list_accounts(request: Request, ledger: str = "default") -> dict[str, 
 
 @router.post("/accounts", status_code=201, summary="Add an account")
 async def add_account(body: AccountIn, request: Request, ledger: str = "default") -> dict[str, Any]:
-    account = await run_in_threadpool(setup.add_account, request.app.state.db, ledger, body.code,
-                                      body.name, body.type, body.role)
+    account = await run_in_threadpool(
+        setup.add_account, request.app.state.db, ledger, body.code, body.name, body.type, body.role
+    )
     return _account_doc(account)

@@ -17,9 +17,16 @@ router = APIRouter(prefix="/api/v1/sources", tags=["sources"])
 async def add(body: SourceIn, request: Request) -> dict[str, Any]:
     db = request.app.state.db
     config = await run_in_threadpool(
-        lambda: setup.add_source(db, source_id=body.id, platform=body.platform, ledger=body.ledger,
-                                 webhook_secret=body.webhook_secret,
-                                 api_credentials=body.api_credentials, settings=body.settings))
+        lambda: setup.add_source(
+            db,
+            source_id=body.id,
+            platform=body.platform,
+            ledger=body.ledger,
+            webhook_secret=body.webhook_secret,
+            api_credentials=body.api_credentials,
+            settings=body.settings,
+        )
+    )
     return await run_in_threadpool(setup.source_status, db, config.id)
 
 

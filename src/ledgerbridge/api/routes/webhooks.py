@@ -24,6 +24,12 @@ router = APIRouter(tags=["webhooks"])
 async def receive(source_id: str, request: Request) -> JSONResponse:
     body = await request.body()
     state = request.app.state
-    accepted = await run_in_threadpool(ingest, state.db, source_id, body, dict(request.headers),
-                                       lookup_timeout=state.settings.lookup_timeout_seconds)
+    accepted = await run_in_threadpool(
+        ingest,
+        state.db,
+        source_id,
+        body,
+        dict(request.headers),
+        lookup_timeout=state.settings.lookup_timeout_seconds,
+    )
     return JSONResponse({"event_id": accepted.event_id, "status": accepted.status})

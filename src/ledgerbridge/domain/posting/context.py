@@ -54,8 +54,9 @@ class Draft:
     lines: tuple[DraftLine, ...]
 
 
-def line(ctx: PostingContext, role: Role, amount: Decimal, currency: str,
-         dimensions: Mapping[str, str]) -> DraftLine:
+def line(
+    ctx: PostingContext, role: Role, amount: Decimal, currency: str, dimensions: Mapping[str, str]
+) -> DraftLine:
     """A draft line on the account the context gives ``role``; dimensions merged, event wins."""
     merged = {**ctx.dimensions, **dimensions} if ctx.dimensions else dimensions
     return DraftLine(ctx.account(role), amount, currency, merged)

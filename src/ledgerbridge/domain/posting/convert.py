@@ -43,15 +43,40 @@ def to_entry(
 ) -> JournalEntry:
     lines: list[Line] = []
     for dl in draft.lines:
-        quote = IDENTITY if dl.currency == base_currency else rate_for(dl.currency, draft.effective_date)
+        quote = (
+            IDENTITY
+            if dl.currency == base_currency
+            else rate_for(dl.currency, draft.effective_date)
+        )
         base = round_half_even(dl.amount * quote.rate, base_currency)
-        lines.append(Line(dl.account, dl.amount, dl.currency, base, base_currency,
-                          quote.rate, quote.rate_date, quote.source, dl.dimensions))
+        lines.append(
+            Line(
+                dl.account,
+                dl.amount,
+                dl.currency,
+                base,
+                base_currency,
+                quote.rate,
+                quote.rate_date,
+                quote.source,
+                dl.dimensions,
+            )
+        )
     residual = sum((x.base_amount for x in lines), Decimal(0))
     if residual:
         zero = Decimal(0).scaleb(-exponent(base_currency))
-        lines.append(Line(rounding_account, zero, base_currency, -residual, base_currency,
-                          Decimal(1), None, "rounding"))
+        lines.append(
+            Line(
+                rounding_account,
+                zero,
+                base_currency,
+                -residual,
+                base_currency,
+                Decimal(1),
+                None,
+                "rounding",
+            )
+        )
     return JournalEntry.balanced(
         key=draft.key,
         ledger=ledger,

@@ -25,7 +25,7 @@ class ShopifyAdapter:
     platform = "shopify"
     default_role = "store"
     default_api_base_url = EXAMPLE_SHOP
-    keep_headers = (
+    keep_headers: tuple[str, ...] = (
         "x-shopify-topic",
         "x-shopify-shop-domain",
         "x-shopify-api-version",

@@ -22,7 +22,7 @@ class StripeAdapter:
     default_role = "gateway"
     default_api_base_url = "https://api.stripe.com"
     # The signature header holds a MAC and a timestamp, never the secret: kept for audit.
-    keep_headers = ("stripe-signature", "content-type", "user-agent")
+    keep_headers: tuple[str, ...] = ("stripe-signature", "content-type", "user-agent")
 
     def verify(self, delivery: Delivery, config: SourceConfig, now: datetime) -> None:
         verify_signature(delivery.body, delivery.header(HEADER), config.secrets, now)

@@ -63,6 +63,7 @@ def normalize(envelope: Envelope, lookups: Json, source_id: str) -> list[Commerc
 
 # -- charges, refunds ---------------------------------------------------------------------
 
+
 def _charge(ctx: _Context, charge: Json) -> list[CommerceEvent]:
     where = "charge"
     if charge.get("captured") is False:  # an authorisation only: charge.captured follows
@@ -171,6 +172,7 @@ def _gateway_refund(
 
 
 # -- payouts ------------------------------------------------------------------------------
+
 
 def _payout_paid(ctx: _Context, payout: Json) -> list[CommerceEvent]:
     where = "payout"

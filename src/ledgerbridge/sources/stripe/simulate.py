@@ -47,9 +47,7 @@ def encode(payload: Json) -> bytes:
     return orjson.dumps(payload, option=orjson.OPT_INDENT_2)
 
 
-def sign(
-    body: bytes, secret: str, timestamp: int, *, also: Sequence[str] = ()
-) -> dict[str, str]:
+def sign(body: bytes, secret: str, timestamp: int, *, also: Sequence[str] = ()) -> dict[str, str]:
     """The headers of a delivery of ``body``; ``also`` adds a ``v1`` per extra secret, as
     Stripe does while an endpoint secret is being rolled."""
     v1 = ",".join(f"v1={signature_for(body, s, timestamp)}" for s in (secret, *also))
@@ -62,10 +60,19 @@ def sign(
 
 # -- API objects ---------------------------------------------------------------------------
 
+
 def balance_transaction(
-    *, amount: int, currency: str, source: str, fee: int | None = None, type: str = "charge",
-    txn_id: str | None = None, created: int | None = None, description: str | None = None,
-    exchange_rate: float | None = None, status: str = "pending",
+    *,
+    amount: int,
+    currency: str,
+    source: str,
+    fee: int | None = None,
+    type: str = "charge",
+    txn_id: str | None = None,
+    created: int | None = None,
+    description: str | None = None,
+    exchange_rate: float | None = None,
+    status: str = "pending",
 ) -> Json:
     """A ``txn_…`` in the settlement currency; ``fee`` defaults to ``fee_for(amount)`` for
     charges and payments, 0 otherwise. ``exchange_rate`` is a JSON number on the wire (it is
@@ -84,10 +91,17 @@ def balance_transaction(
         "description": description,
         "exchange_rate": exchange_rate,
         "fee": fee,
-        "fee_details": [] if fee == 0 else [{
-            "amount": fee, "application": None, "currency": currency.lower(),
-            "description": "Stripe processing fees", "type": "stripe_fee",
-        }],
+        "fee_details": []
+        if fee == 0
+        else [
+            {
+                "amount": fee,
+                "application": None,
+                "currency": currency.lower(),
+                "description": "Stripe processing fees",
+                "type": "stripe_fee",
+            }
+        ],
         "net": amount - fee,
         "reporting_category": category.get(type, "dispute" if amount < 0 else "dispute_reversal"),
         "source": source,
@@ -104,10 +118,17 @@ def balance_transaction_page(
 
 
 def charge(
-    *, amount: int, currency: str, charge_id: str | None = None,
-    balance_transaction: str | Json | None = None, amount_captured: int | None = None,
-    captured: bool = True, created: int | None = None, order_id: str | None = None,
-    metadata: dict[str, str] | None = None, payment_intent: str | None = None,
+    *,
+    amount: int,
+    currency: str,
+    charge_id: str | None = None,
+    balance_transaction: str | Json | None = None,
+    amount_captured: int | None = None,
+    captured: bool = True,
+    created: int | None = None,
+    order_id: str | None = None,
+    metadata: dict[str, str] | None = None,
+    payment_intent: str | None = None,
 ) -> Json:
     """A ``ch_…`` as rendered by API 2024-06-20 (no embedded ``refunds`` list)."""
     charge_id = charge_id or new_id("ch")
@@ -118,7 +139,8 @@ def charge(
         "id": charge_id,
         "object": "charge",
         "amount": amount,
-        "amount_captured": (amount if captured else 0) if amount_captured is None
+        "amount_captured": (amount if captured else 0)
+        if amount_captured is None
         else amount_captured,
         "amount_refunded": 0,
         "balance_transaction": balance_transaction if captured else None,
@@ -141,26 +163,47 @@ def charge(
 
 
 def captured_charge(
-    *, amount: int, currency: str, fee: int | None = None, created: int | None = None,
-    order_id: str | None = None, settlement_currency: str | None = None,
-    settlement_amount: int | None = None, exchange_rate: float | None = None,
+    *,
+    amount: int,
+    currency: str,
+    fee: int | None = None,
+    created: int | None = None,
+    order_id: str | None = None,
+    settlement_currency: str | None = None,
+    settlement_amount: int | None = None,
+    exchange_rate: float | None = None,
 ) -> tuple[Json, Json]:
     """A captured charge and its balance transaction (settled in ``settlement_currency``)."""
     charge_id = new_id("ch")
     txn = balance_transaction(
         amount=amount if settlement_amount is None else settlement_amount,
-        currency=settlement_currency or currency, source=charge_id, fee=fee,
-        created=created, exchange_rate=exchange_rate,
+        currency=settlement_currency or currency,
+        source=charge_id,
+        fee=fee,
+        created=created,
+        exchange_rate=exchange_rate,
     )
-    ch = charge(amount=amount, currency=currency, charge_id=charge_id, created=created,
-                balance_transaction=txn["id"], order_id=order_id)
+    ch = charge(
+        amount=amount,
+        currency=currency,
+        charge_id=charge_id,
+        created=created,
+        balance_transaction=txn["id"],
+        order_id=order_id,
+    )
     return ch, txn
 
 
 def refund(
-    *, charge_id: str, amount: int, currency: str, refund_id: str | None = None,
-    balance_transaction: str | None = None, created: int | None = None,
-    status: str = "succeeded", reason: str | None = "requested_by_customer",
+    *,
+    charge_id: str,
+    amount: int,
+    currency: str,
+    refund_id: str | None = None,
+    balance_transaction: str | None = None,
+    created: int | None = None,
+    status: str = "succeeded",
+    reason: str | None = "requested_by_customer",
 ) -> Json:
     return {
         "id": refund_id or new_id("re"),
@@ -179,9 +222,15 @@ def refund(
 
 
 def dispute(
-    *, charge_id: str, amount: int, currency: str, dispute_id: str | None = None,
-    status: str = "needs_response", balance_transactions: Sequence[Json] = (),
-    created: int | None = None, reason: str = "fraudulent",
+    *,
+    charge_id: str,
+    amount: int,
+    currency: str,
+    dispute_id: str | None = None,
+    status: str = "needs_response",
+    balance_transactions: Sequence[Json] = (),
+    created: int | None = None,
+    reason: str = "fraudulent",
 ) -> Json:
     """A ``du_…``; ``balance_transactions`` from ``dispute_transaction``."""
     created = _now(created)
@@ -194,8 +243,12 @@ def dispute(
         "created": created,
         "currency": currency.lower(),
         "evidence": {"customer_name": None, "product_description": None, "receipt": None},
-        "evidence_details": {"due_by": created + 14 * 86400, "has_evidence": False,
-                             "past_due": False, "submission_count": 0},
+        "evidence_details": {
+            "due_by": created + 14 * 86400,
+            "has_evidence": False,
+            "past_due": False,
+            "submission_count": 0,
+        },
         "is_charge_refundable": False,
         "livemode": False,
         "metadata": {},
@@ -211,15 +264,25 @@ def dispute_transaction(
     """A dispute's balance transaction: the withdrawal (amount < 0, fee 1500 say) or the
     reinstatement (amount > 0, fee -1500 when the dispute fee is given back)."""
     return balance_transaction(
-        amount=amount, currency=currency, source=dispute_id, fee=fee, type="adjustment",
+        amount=amount,
+        currency=currency,
+        source=dispute_id,
+        fee=fee,
+        type="adjustment",
         created=created,
         description=f"Chargeback {'withdrawal' if amount < 0 else 'reversal'}",
     )
 
 
 def payout(
-    *, amount: int, currency: str, payout_id: str | None = None, arrival_date: int | None = None,
-    status: str = "paid", automatic: bool = True, created: int | None = None,
+    *,
+    amount: int,
+    currency: str,
+    payout_id: str | None = None,
+    arrival_date: int | None = None,
+    status: str = "paid",
+    automatic: bool = True,
+    created: int | None = None,
 ) -> Json:
     created = _now(created)
     return {
@@ -251,9 +314,15 @@ def payout(
 
 # -- events --------------------------------------------------------------------------------
 
+
 def event(
-    event_type: str, obj: Json, *, event_id: str | None = None, created: int | None = None,
-    previous_attributes: Json | None = None, api_version: str = API_VERSION,
+    event_type: str,
+    obj: Json,
+    *,
+    event_id: str | None = None,
+    created: int | None = None,
+    previous_attributes: Json | None = None,
+    api_version: str = API_VERSION,
 ) -> Json:
     data: Json = {"object": obj}
     if previous_attributes is not None:
@@ -285,8 +354,13 @@ def charge_refunded(ch: Json, refunds: Sequence[Json], *, embed: bool = True, **
     refunded = sum(r["amount"] for r in refunds)
     after = {**ch, "amount_refunded": refunded, "refunded": refunded >= ch["amount"]}
     if embed:
-        after["refunds"] = {"object": "list", "data": list(refunds), "has_more": False,
-                            "total_count": len(refunds), "url": f"/v1/charges/{ch['id']}/refunds"}
+        after["refunds"] = {
+            "object": "list",
+            "data": list(refunds),
+            "has_more": False,
+            "total_count": len(refunds),
+            "url": f"/v1/charges/{ch['id']}/refunds",
+        }
     previous = {"amount_refunded": ch.get("amount_refunded", 0), "refunded": False}
     return event("charge.refunded", after, previous_attributes=previous, **kw)
 
@@ -317,7 +391,11 @@ def payout_paid(po: Json, **kw: Any) -> Json:
 
 
 def payout_failed(po: Json, failure_code: str = "account_closed", **kw: Any) -> Json:
-    failed = {**po, "status": "failed", "failure_code": failure_code,
-              "failure_balance_transaction": new_id("txn"),
-              "failure_message": "The bank account has been closed."}
+    failed = {
+        **po,
+        "status": "failed",
+        "failure_code": failure_code,
+        "failure_balance_transaction": new_id("txn"),
+        "failure_message": "The bank account has been closed.",
+    }
     return event("payout.failed", failed, **kw)

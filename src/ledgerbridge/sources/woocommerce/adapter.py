@@ -44,8 +44,12 @@ class WooCommerceAdapter:
         X-WC-Webhook-Delivery-ID is new on every attempt (wp_hash(id . time))."""
         webhook_id = verify.ping_webhook_id(delivery)
         if webhook_id is not None:
-            return Envelope(event_id=f"ping:{webhook_id}", event_type="ping",
-                            payload={"webhook_id": webhook_id}, ping=True)
+            return Envelope(
+                event_id=f"ping:{webhook_id}",
+                event_type="ping",
+                payload={"webhook_id": webhook_id},
+                ping=True,
+            )
         topic = (delivery.header(TOPIC_HEADER) or "").strip()
         if not topic:
             raise MalformedPayloadError("X-WC-Webhook-Topic header missing", field="topic")

@@ -16,8 +16,11 @@ def order_refunds(http: httpx.Client, order_id: int) -> list[Json]:
     path = f"/wp-json/wc/v3/orders/{order_id}/refunds"
     refunds: list[Json] = []
     for page in range(1, MAX_PAGES + 1):
-        params = {"per_page": str(PER_PAGE)} if page == 1 else {
-            "per_page": str(PER_PAGE), "page": str(page)}
+        params = (
+            {"per_page": str(PER_PAGE)}
+            if page == 1
+            else {"per_page": str(PER_PAGE), "page": str(page)}
+        )
         batch = get_json(http, path, params)
         if not isinstance(batch, list) or not all(isinstance(r, dict) for r in batch):
             raise LookupFailedError(f"look-up {path} did not answer a list of refunds", path=path)

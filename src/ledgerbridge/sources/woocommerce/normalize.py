@@ -55,14 +55,30 @@ def normalize(topic: str, payload: Json, lookups: Json, source_id: str) -> list[
     return events
 
 
-def _sale(payload: Json, source_id: str, order_id: int, number: str, currency: str,
-          paid_at: datetime | None) -> Sale:
+def _sale(
+    payload: Json,
+    source_id: str,
+    order_id: int,
+    number: str,
+    currency: str,
+    paid_at: datetime | None,
+) -> Sale:
     # Woo line subtotals are before coupon discounts and exclude tax; fee lines (which may be
     # negative) are goods too, so goods - discount_total + shipping + tax = total.
-    goods = _sum(currency, (amount(line, "subtotal", f"line_items[{i}]")
-                            for i, line in enumerate(items(payload, "line_items"))))
-    goods += _sum(currency, (amount(line, "total", f"fee_lines[{i}]")
-                             for i, line in enumerate(items(payload, "fee_lines", required=False))))
+    goods = _sum(
+        currency,
+        (
+            amount(line, "subtotal", f"line_items[{i}]")
+            for i, line in enumerate(items(payload, "line_items"))
+        ),
+    )
+    goods += _sum(
+        currency,
+        (
+            amount(line, "total", f"fee_lines[{i}]")
+            for i, line in enumerate(items(payload, "fee_lines", required=False))
+        ),
+    )
     gateway = payload.get("payment_method")
     return Sale(
         key=f"{source_id}:sale:{order_id}",
@@ -87,7 +103,8 @@ def _refund_documents(payload: Json, lookups: Json, order_id: int) -> list[Json]
         if listed:
             raise UnmappableEventError(
                 f"order {order_id} lists refunds but no look-up of "
-                f"/wp-json/wc/v3/orders/{order_id}/refunds was made", order_id=order_id
+                f"/wp-json/wc/v3/orders/{order_id}/refunds was made",
+                order_id=order_id,
             )
         return []
     if not isinstance(fetched, list) or not all(isinstance(r, dict) for r in fetched):
@@ -95,8 +112,7 @@ def _refund_documents(payload: Json, lookups: Json, order_id: int) -> list[Json]
     return fetched
 
 
-def _refund(doc: Json, source_id: str, order_number: str, currency: str,
-            gateway: object) -> Refund:
+def _refund(doc: Json, source_id: str, order_number: str, currency: str, gateway: object) -> Refund:
     refund_id = integer(doc, "id", "refund")
     where = f"refund {refund_id}"
     total = _sum(currency, [amount(doc, "amount", where)])
@@ -104,15 +120,26 @@ def _refund(doc: Json, source_id: str, order_number: str, currency: str,
     shipping_lines = items(doc, "shipping_lines", required=False, where=where)
     if lines or shipping_lines:
         # Refund lines carry negative quantities and totals.
-        goods = -_sum(currency, (amount(x, "total", f"{where} line_items[{i}]")
-                                 for i, x in enumerate(lines)))
-        shipping = -_sum(currency, (amount(x, "total", f"{where} shipping_lines[{i}]")
-                                    for i, x in enumerate(shipping_lines)))
-        tax = -_sum(currency, [
-            *(amount(x, "total_tax", f"{where} line_items[{i}]") for i, x in enumerate(lines)),
-            *(amount(x, "total_tax", f"{where} shipping_lines[{i}]")
-              for i, x in enumerate(shipping_lines)),
-        ])
+        goods = -_sum(
+            currency, (amount(x, "total", f"{where} line_items[{i}]") for i, x in enumerate(lines))
+        )
+        shipping = -_sum(
+            currency,
+            (
+                amount(x, "total", f"{where} shipping_lines[{i}]")
+                for i, x in enumerate(shipping_lines)
+            ),
+        )
+        tax = -_sum(
+            currency,
+            [
+                *(amount(x, "total_tax", f"{where} line_items[{i}]") for i, x in enumerate(lines)),
+                *(
+                    amount(x, "total_tax", f"{where} shipping_lines[{i}]")
+                    for i, x in enumerate(shipping_lines)
+                ),
+            ],
+        )
     else:  # an amount-only refund ("refund 5.00"): all of it is a return of sales
         goods, shipping, tax = total, _sum(currency, []), _sum(currency, [])
     return Refund(
@@ -132,6 +159,7 @@ def _refund(doc: Json, source_id: str, order_number: str, currency: str,
 
 # --- field readers: every failure names the field -------------------------------------------
 
+
 def _where(where: str, field: str) -> str:
     return f"{where}.{field}" if where else field
 
@@ -139,8 +167,9 @@ def _where(where: str, field: str) -> str:
 def text(doc: Mapping[str, Any], field: str, where: str = "") -> str:
     value = doc.get(field)
     if not isinstance(value, str) or not value:
-        raise MalformedPayloadError(f"{_where(where, field)} missing or not a string",
-                                    field=_where(where, field))
+        raise MalformedPayloadError(
+            f"{_where(where, field)} missing or not a string", field=_where(where, field)
+        )
     return value
 
 
@@ -149,8 +178,9 @@ def integer(doc: Mapping[str, Any], field: str, where: str = "") -> int:
     if isinstance(value, str) and value.isdigit():
         return int(value)
     if not isinstance(value, int) or isinstance(value, bool):
-        raise MalformedPayloadError(f"{_where(where, field)} missing or not an integer id",
-                                    field=_where(where, field))
+        raise MalformedPayloadError(
+            f"{_where(where, field)} missing or not an integer id", field=_where(where, field)
+        )
     return value
 
 
@@ -165,14 +195,16 @@ def amount(doc: Mapping[str, Any], field: str, where: str = "") -> Decimal:
         raise MalformedPayloadError(exc.message, field=name) from None
 
 
-def items(doc: Mapping[str, Any], field: str, *, required: bool = True,
-          where: str = "") -> list[Json]:
+def items(
+    doc: Mapping[str, Any], field: str, *, required: bool = True, where: str = ""
+) -> list[Json]:
     value = doc.get(field)
     if value is None and not required:
         return []
     if not isinstance(value, list) or not all(isinstance(x, dict) for x in value):
-        raise MalformedPayloadError(f"{_where(where, field)} missing or not a list of objects",
-                                    field=_where(where, field))
+        raise MalformedPayloadError(
+            f"{_where(where, field)} missing or not a list of objects", field=_where(where, field)
+        )
     return value
 
 
@@ -182,13 +214,15 @@ def optional_time(doc: Mapping[str, Any], field: str, where: str = "") -> dateti
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise MalformedPayloadError(f"{_where(where, field)} is not a date string",
-                                    field=_where(where, field))
+        raise MalformedPayloadError(
+            f"{_where(where, field)} is not a date string", field=_where(where, field)
+        )
     try:
         return parse_time(value)
     except ValueError:
-        raise MalformedPayloadError(f"{_where(where, field)} is not an ISO 8601 date: {value!r}",
-                                    field=_where(where, field)) from None
+        raise MalformedPayloadError(
+            f"{_where(where, field)} is not an ISO 8601 date: {value!r}", field=_where(where, field)
+        ) from None
 
 
 def required_time(doc: Mapping[str, Any], field: str, where: str = "") -> datetime:

@@ -37,8 +37,13 @@ def signature(raw: bytes, secret: str) -> str:
     return base64.b64encode(hmac_sha256(secret.encode(), raw)).decode("ascii")
 
 
-def headers(topic: str, body: bytes, secret: str, webhook_id: int = 1,
-            source_url: str = "https://shop.example") -> dict[str, str]:
+def headers(
+    topic: str,
+    body: bytes,
+    secret: str,
+    webhook_id: int = 1,
+    source_url: str = "https://shop.example",
+) -> dict[str, str]:
     """The headers of WC_Webhook::deliver(), in its order; Delivery-ID is new per attempt."""
     resource, _, event = topic.partition(".")
     return {
@@ -65,73 +70,132 @@ def ping_headers() -> dict[str, str]:
     return {"User-Agent": USER_AGENT, "Content-Type": "application/x-www-form-urlencoded"}
 
 
-def line_item(item_id: int, *, name: str = "Widget", quantity: int = 1,
-              unit_price: str = "10.00", discount: str = "0", tax_rate: str = "0",
-              tax_rate_id: int = 1, product_id: int | None = None, sku: str = "",
-              currency: str = "USD") -> Json:
+def line_item(
+    item_id: int,
+    *,
+    name: str = "Widget",
+    quantity: int = 1,
+    unit_price: str = "10.00",
+    discount: str = "0",
+    tax_rate: str = "0",
+    tax_rate_id: int = 1,
+    product_id: int | None = None,
+    sku: str = "",
+    currency: str = "USD",
+) -> Json:
     """An order line: ``subtotal`` before the coupon ``discount``, ``total`` after, no tax."""
     subtotal = _round(Decimal(unit_price) * quantity, currency)
     total = subtotal - _round(Decimal(discount), currency)
     rate = Decimal(tax_rate) / 100
     taxes = [{"id": tax_rate_id, "total": _raw(total * rate), "subtotal": _raw(subtotal * rate)}]
     return {
-        "id": item_id, "name": name, "product_id": product_id or item_id + 100,
-        "variation_id": 0, "quantity": quantity, "tax_class": "",
-        "subtotal": _fmt(subtotal, currency), "subtotal_tax": _fmt(subtotal * rate, currency),
-        "total": _fmt(total, currency), "total_tax": _fmt(total * rate, currency),
-        "taxes": taxes if rate else [], "meta_data": [], "sku": sku,
-        "price": _number(total / quantity), "image": {"id": "", "src": ""}, "parent_name": None,
+        "id": item_id,
+        "name": name,
+        "product_id": product_id or item_id + 100,
+        "variation_id": 0,
+        "quantity": quantity,
+        "tax_class": "",
+        "subtotal": _fmt(subtotal, currency),
+        "subtotal_tax": _fmt(subtotal * rate, currency),
+        "total": _fmt(total, currency),
+        "total_tax": _fmt(total * rate, currency),
+        "taxes": taxes if rate else [],
+        "meta_data": [],
+        "sku": sku,
+        "price": _number(total / quantity),
+        "image": {"id": "", "src": ""},
+        "parent_name": None,
     }
 
 
-def shipping_line(line_id: int, *, total: str = "5.00", tax_rate: str = "0",
-                  tax_rate_id: int = 1, method_id: str = "flat_rate",
-                  method_title: str = "Flat rate", currency: str = "USD") -> Json:
+def shipping_line(
+    line_id: int,
+    *,
+    total: str = "5.00",
+    tax_rate: str = "0",
+    tax_rate_id: int = 1,
+    method_id: str = "flat_rate",
+    method_title: str = "Flat rate",
+    currency: str = "USD",
+) -> Json:
     amount = _round(Decimal(total), currency)
     rate = Decimal(tax_rate) / 100
     return {
-        "id": line_id, "method_title": method_title, "method_id": method_id,
-        "instance_id": "1", "total": _fmt(amount, currency),
+        "id": line_id,
+        "method_title": method_title,
+        "method_id": method_id,
+        "instance_id": "1",
+        "total": _fmt(amount, currency),
         "total_tax": _fmt(amount * rate, currency),
-        "taxes": [{"id": tax_rate_id, "total": _raw(amount * rate), "subtotal": ""}] if rate
-        else [], "meta_data": [],
+        "taxes": [{"id": tax_rate_id, "total": _raw(amount * rate), "subtotal": ""}]
+        if rate
+        else [],
+        "meta_data": [],
     }
 
 
-def fee_line(line_id: int, *, name: str = "Fee", total: str = "1.00", tax_rate: str = "0",
-             tax_rate_id: int = 1, currency: str = "USD") -> Json:
+def fee_line(
+    line_id: int,
+    *,
+    name: str = "Fee",
+    total: str = "1.00",
+    tax_rate: str = "0",
+    tax_rate_id: int = 1,
+    currency: str = "USD",
+) -> Json:
     amount = _round(Decimal(total), currency)
     rate = Decimal(tax_rate) / 100
     return {
-        "id": line_id, "name": name, "tax_class": "", "tax_status": "taxable" if rate else "none",
-        "amount": _fmt(amount, currency), "total": _fmt(amount, currency),
+        "id": line_id,
+        "name": name,
+        "tax_class": "",
+        "tax_status": "taxable" if rate else "none",
+        "amount": _fmt(amount, currency),
+        "total": _fmt(amount, currency),
         "total_tax": _fmt(amount * rate, currency),
-        "taxes": [{"id": tax_rate_id, "total": _raw(amount * rate), "subtotal": ""}] if rate
-        else [], "meta_data": [],
+        "taxes": [{"id": tax_rate_id, "total": _raw(amount * rate), "subtotal": ""}]
+        if rate
+        else [],
+        "meta_data": [],
     }
 
 
-def order(order_id: int = 1001, *, status: str = "processing", currency: str = "USD",
-          line_items: Sequence[Json] | None = None, shipping_lines: Sequence[Json] = (),
-          fee_lines: Sequence[Json] = (), coupons: Sequence[str] = (),
-          refunds: Sequence[Json] = (), payment_method: str = "stripe",
-          payment_method_title: str = "Credit Card (Stripe)", transaction_id: str = "",
-          date_created_gmt: datetime | str = "2026-03-02T09:30:00",
-          date_modified_gmt: datetime | str | None = None,
-          date_paid_gmt: datetime | str | None = AUTO, prices_include_tax: bool = False,
-          number: str | None = None, source_url: str = "https://shop.example",
-          overrides: Mapping[str, Any] | None = None) -> Json:
+def order(
+    order_id: int = 1001,
+    *,
+    status: str = "processing",
+    currency: str = "USD",
+    line_items: Sequence[Json] | None = None,
+    shipping_lines: Sequence[Json] = (),
+    fee_lines: Sequence[Json] = (),
+    coupons: Sequence[str] = (),
+    refunds: Sequence[Json] = (),
+    payment_method: str = "stripe",
+    payment_method_title: str = "Credit Card (Stripe)",
+    transaction_id: str = "",
+    date_created_gmt: datetime | str = "2026-03-02T09:30:00",
+    date_modified_gmt: datetime | str | None = None,
+    date_paid_gmt: datetime | str | None = AUTO,
+    prices_include_tax: bool = False,
+    number: str | None = None,
+    source_url: str = "https://shop.example",
+    overrides: Mapping[str, Any] | None = None,
+) -> Json:
     """A wc/v3 order; the totals are computed from the lines as WooCommerce does. All of a
     coupon discount (the lines' subtotal - total) goes on the first of ``coupons``.
     ``refunds`` takes refund() objects (or summaries); ``date_paid_gmt`` AUTO = the creation
     time for processing/completed/refunded orders, else null."""
-    lines = list(line_items if line_items is not None else [line_item(order_id * 10 + 1,
-                                                                      currency=currency)])
+    lines = list(
+        line_items if line_items is not None else [line_item(order_id * 10 + 1, currency=currency)]
+    )
     ship, fees = list(shipping_lines), list(fee_lines)
     created = _time(date_created_gmt)
     modified = _time(date_modified_gmt) if date_modified_gmt is not None else created
-    paid = (created if status in _PAID_BY_DEFAULT else None) if date_paid_gmt == AUTO \
+    paid = (
+        (created if status in _PAID_BY_DEFAULT else None)
+        if date_paid_gmt == AUTO
         else (_time(date_paid_gmt) if date_paid_gmt is not None else None)
+    )
 
     def total(rows: Sequence[Json], field: str) -> Decimal:
         return sum((Decimal(r[field]) for r in rows), Decimal(0))
@@ -140,49 +204,85 @@ def order(order_id: int = 1001, *, status: str = "processing", currency: str = "
     discount_tax = total(lines, "subtotal_tax") - total(lines, "total_tax")
     cart_tax = total(lines, "total_tax") + total(fees, "total_tax")
     shipping_tax = total(ship, "total_tax")
-    grand = total(lines, "total") + total(fees, "total") + total(ship, "total") \
-        + cart_tax + shipping_tax
+    grand = (
+        total(lines, "total")
+        + total(fees, "total")
+        + total(ship, "total")
+        + cart_tax
+        + shipping_tax
+    )
     next_id = max((r["id"] for r in [*lines, *ship, *fees]), default=order_id * 10) + 1
     coupon_lines: list[Json] = [
-        {"id": next_id + i, "code": code, "discount": _fmt(discount if i == 0 else 0, currency),
-         "discount_tax": _fmt(discount_tax if i == 0 else 0, currency),
-         "discount_type": "fixed_cart", "nominal_amount": _number(discount),
-         "free_shipping": False, "meta_data": []}
+        {
+            "id": next_id + i,
+            "code": code,
+            "discount": _fmt(discount if i == 0 else 0, currency),
+            "discount_tax": _fmt(discount_tax if i == 0 else 0, currency),
+            "discount_type": "fixed_cart",
+            "nominal_amount": _number(discount),
+            "free_shipping": False,
+            "meta_data": [],
+        }
         for i, code in enumerate(coupons)
     ]
     doc: Json = {
-        "id": order_id, "parent_id": 0, "status": status, "currency": currency.upper(),
-        "version": WC_VERSION, "prices_include_tax": prices_include_tax,
-        "date_created": created, "date_modified": modified,
-        "discount_total": _fmt(discount, currency), "discount_tax": _fmt(discount_tax, currency),
+        "id": order_id,
+        "parent_id": 0,
+        "status": status,
+        "currency": currency.upper(),
+        "version": WC_VERSION,
+        "prices_include_tax": prices_include_tax,
+        "date_created": created,
+        "date_modified": modified,
+        "discount_total": _fmt(discount, currency),
+        "discount_tax": _fmt(discount_tax, currency),
         "shipping_total": _fmt(total(ship, "total"), currency),
-        "shipping_tax": _fmt(shipping_tax, currency), "cart_tax": _fmt(cart_tax, currency),
-        "total": _fmt(grand, currency), "total_tax": _fmt(cart_tax + shipping_tax, currency),
-        "customer_id": 7, "order_key": f"wc_order_{order_id:08x}", "billing": _ADDRESS
-        | {"email": "ana@example.org", "phone": ""}, "shipping": _ADDRESS | {"phone": ""},
-        "payment_method": payment_method, "payment_method_title": payment_method_title,
-        "transaction_id": transaction_id, "customer_ip_address": "203.0.113.9",
-        "customer_user_agent": "Mozilla/5.0", "created_via": "checkout", "customer_note": "",
+        "shipping_tax": _fmt(shipping_tax, currency),
+        "cart_tax": _fmt(cart_tax, currency),
+        "total": _fmt(grand, currency),
+        "total_tax": _fmt(cart_tax + shipping_tax, currency),
+        "customer_id": 7,
+        "order_key": f"wc_order_{order_id:08x}",
+        "billing": _ADDRESS | {"email": "ana@example.org", "phone": ""},
+        "shipping": _ADDRESS | {"phone": ""},
+        "payment_method": payment_method,
+        "payment_method_title": payment_method_title,
+        "transaction_id": transaction_id,
+        "customer_ip_address": "203.0.113.9",
+        "customer_user_agent": "Mozilla/5.0",
+        "created_via": "checkout",
+        "customer_note": "",
         "date_completed": modified if status == "completed" else None,
-        "date_paid": paid, "cart_hash": "", "number": number or str(order_id), "meta_data": [],
+        "date_paid": paid,
+        "cart_hash": "",
+        "number": number or str(order_id),
+        "meta_data": [],
         "line_items": lines,
         "tax_lines": _tax_lines(lines, ship, fees, next_id + len(coupon_lines), currency),
-        "shipping_lines": ship, "fee_lines": fees,
+        "shipping_lines": ship,
+        "fee_lines": fees,
         "coupon_lines": coupon_lines,
         "refunds": [r if "total" in r else refund_summary(r) for r in refunds],
         "payment_url": f"{source_url}/checkout/order-pay/{order_id}/",
-        "is_editable": status in ("pending", "on-hold"), "needs_payment": paid is None,
-        "needs_processing": True, "date_created_gmt": created, "date_modified_gmt": modified,
+        "is_editable": status in ("pending", "on-hold"),
+        "needs_payment": paid is None,
+        "needs_processing": True,
+        "date_created_gmt": created,
+        "date_modified_gmt": modified,
         "date_completed_gmt": modified if status == "completed" else None,
-        "date_paid_gmt": paid, "currency_symbol": "$" if currency.upper() == "USD" else "",
-        "_links": {"self": [{"href": f"{source_url}/wp-json/wc/v3/orders/{order_id}"}],
-                   "collection": [{"href": f"{source_url}/wp-json/wc/v3/orders"}]},
+        "date_paid_gmt": paid,
+        "currency_symbol": "$" if currency.upper() == "USD" else "",
+        "_links": {
+            "self": [{"href": f"{source_url}/wp-json/wc/v3/orders/{order_id}"}],
+            "collection": [{"href": f"{source_url}/wp-json/wc/v3/orders"}],
+        },
     }
     return doc | dict(overrides or {})
 
 
-def refund_line(item: Json, *, quantity: int | None = None, line_id: int | None = None,
-                currency: str = "USD") -> Json:
+def refund_line(
+    item: Json, *, quantity: int | None = None, line_id: int | None = None, currency: str = "USD"
+) -> Json:
     """The negative copy of an order line that a refund of ``quantity`` of it carries."""
     count = quantity or item["quantity"]
     share = Decimal(count) / Decimal(item["quantity"])
@@ -191,79 +291,146 @@ def refund_line(item: Json, *, quantity: int | None = None, line_id: int | None 
         return -_round(Decimal(item[field]) * share, currency)
 
     total = part("total")
-    taxes = [{"id": t["id"], "total": _raw(-Decimal(t["total"]) * share),
-              "subtotal": _raw(-Decimal(t["subtotal"] or 0) * share)} for t in item["taxes"]]
+    taxes = [
+        {
+            "id": t["id"],
+            "total": _raw(-Decimal(t["total"]) * share),
+            "subtotal": _raw(-Decimal(t["subtotal"] or 0) * share),
+        }
+        for t in item["taxes"]
+    ]
     return {
-        "id": line_id or item["id"] + 1000, "name": item["name"],
-        "product_id": item["product_id"], "variation_id": 0,
-        "quantity": -count, "tax_class": "",
+        "id": line_id or item["id"] + 1000,
+        "name": item["name"],
+        "product_id": item["product_id"],
+        "variation_id": 0,
+        "quantity": -count,
+        "tax_class": "",
         "subtotal": _fmt(part("subtotal"), currency),
-        "subtotal_tax": _fmt(part("subtotal_tax"), currency), "total": _fmt(total, currency),
-        "total_tax": _fmt(part("total_tax"), currency), "taxes": taxes, "sku": item["sku"],
+        "subtotal_tax": _fmt(part("subtotal_tax"), currency),
+        "total": _fmt(total, currency),
+        "total_tax": _fmt(part("total_tax"), currency),
+        "taxes": taxes,
+        "sku": item["sku"],
         "price": _number(total / count),
-        "meta_data": [{"id": item["id"] + 2000, "key": "_refunded_item_id",
-                       "value": str(item["id"]), "display_key": "_refunded_item_id",
-                       "display_value": str(item["id"])}],
+        "meta_data": [
+            {
+                "id": item["id"] + 2000,
+                "key": "_refunded_item_id",
+                "value": str(item["id"]),
+                "display_key": "_refunded_item_id",
+                "display_value": str(item["id"]),
+            }
+        ],
     }
 
 
 def refund_shipping(line: Json, *, line_id: int | None = None, currency: str = "USD") -> Json:
     """The negative copy of an order's shipping line (a shipping refund)."""
-    return {"id": line_id or line["id"] + 1000, "method_title": line["method_title"],
-            "method_id": line["method_id"], "instance_id": line["instance_id"],
-            "total": _fmt(-Decimal(line["total"]), currency),
-            "total_tax": _fmt(-Decimal(line["total_tax"]), currency),
-            "taxes": [{"id": t["id"], "total": _raw(-Decimal(t["total"])), "subtotal": ""}
-                      for t in line["taxes"]], "meta_data": []}
+    return {
+        "id": line_id or line["id"] + 1000,
+        "method_title": line["method_title"],
+        "method_id": line["method_id"],
+        "instance_id": line["instance_id"],
+        "total": _fmt(-Decimal(line["total"]), currency),
+        "total_tax": _fmt(-Decimal(line["total_tax"]), currency),
+        "taxes": [
+            {"id": t["id"], "total": _raw(-Decimal(t["total"])), "subtotal": ""}
+            for t in line["taxes"]
+        ],
+        "meta_data": [],
+    }
 
 
-def refund(refund_id: int, *, order_id: int = 1001, line_items: Sequence[Json] = (),
-           shipping_lines: Sequence[Json] = (), amount: str | None = None, reason: str = "",
-           date_created_gmt: datetime | str = "2026-03-05T14:00:00",
-           refunded_payment: bool = True, currency: str = "USD",
-           source_url: str = "https://shop.example") -> Json:
+def refund(
+    refund_id: int,
+    *,
+    order_id: int = 1001,
+    line_items: Sequence[Json] = (),
+    shipping_lines: Sequence[Json] = (),
+    amount: str | None = None,
+    reason: str = "",
+    date_created_gmt: datetime | str = "2026-03-05T14:00:00",
+    refunded_payment: bool = True,
+    currency: str = "USD",
+    source_url: str = "https://shop.example",
+) -> Json:
     """A wc/v3 refund object: ``amount`` positive (default: the lines plus their tax)."""
     lines = [*line_items, *shipping_lines]
-    value = Decimal(amount) if amount is not None else -sum(
-        (Decimal(x["total"]) + Decimal(x["total_tax"]) for x in lines), Decimal(0))
+    value = (
+        Decimal(amount)
+        if amount is not None
+        else -sum((Decimal(x["total"]) + Decimal(x["total_tax"]) for x in lines), Decimal(0))
+    )
     created = _time(date_created_gmt)
     base = f"{source_url}/wp-json/wc/v3/orders/{order_id}"
     return {
-        "id": refund_id, "date_created": created, "date_created_gmt": created,
-        "amount": _fmt(value, currency), "reason": reason, "refunded_by": 1,
-        "refunded_payment": refunded_payment, "meta_data": [], "line_items": list(line_items),
+        "id": refund_id,
+        "date_created": created,
+        "date_created_gmt": created,
+        "amount": _fmt(value, currency),
+        "reason": reason,
+        "refunded_by": 1,
+        "refunded_payment": refunded_payment,
+        "meta_data": [],
+        "line_items": list(line_items),
         "shipping_lines": list(shipping_lines),
-        "_links": {"self": [{"href": f"{base}/refunds/{refund_id}"}],
-                   "collection": [{"href": f"{base}/refunds"}], "up": [{"href": base}]},
+        "_links": {
+            "self": [{"href": f"{base}/refunds/{refund_id}"}],
+            "collection": [{"href": f"{base}/refunds"}],
+            "up": [{"href": base}],
+        },
     }
 
 
 def refund_summary(refund_doc: Json) -> Json:
     """The order's ``refunds[]`` entry for a refund: ``total`` is the negative amount."""
-    return {"id": refund_doc["id"], "reason": refund_doc["reason"],
-            "total": f"-{refund_doc['amount']}"}
+    return {
+        "id": refund_doc["id"],
+        "reason": refund_doc["reason"],
+        "total": f"-{refund_doc['amount']}",
+    }
 
 
-_ADDRESS = {"first_name": "Ana", "last_name": "Lima", "company": "", "address_1": "1 Rua A",
-            "address_2": "", "city": "Porto", "state": "", "postcode": "4000-001",
-            "country": "PT"}
+_ADDRESS = {
+    "first_name": "Ana",
+    "last_name": "Lima",
+    "company": "",
+    "address_1": "1 Rua A",
+    "address_2": "",
+    "city": "Porto",
+    "state": "",
+    "postcode": "4000-001",
+    "country": "PT",
+}
 
 
-def _tax_lines(lines: Sequence[Json], ship: Sequence[Json], fees: Sequence[Json],
-               first_id: int, currency: str) -> list[Json]:
+def _tax_lines(
+    lines: Sequence[Json], ship: Sequence[Json], fees: Sequence[Json], first_id: int, currency: str
+) -> list[Json]:
     rates: dict[int, dict[str, Decimal]] = {}
     for rows, key in ((lines, "tax"), (fees, "tax"), (ship, "shipping")):
         for row in rows:
             for tax in row["taxes"]:
-                entry = rates.setdefault(tax["id"], dict.fromkeys(("tax", "shipping", "base"),
-                                                                  Decimal(0)))
+                entry = rates.setdefault(
+                    tax["id"], dict.fromkeys(("tax", "shipping", "base"), Decimal(0))
+                )
                 entry[key] += Decimal(tax["total"])
                 entry["base"] += Decimal(row["total"])
-    return [{"id": first_id + i, "rate_code": f"PT-IVA-{rate_id}", "rate_id": rate_id,
-             "label": "IVA", "compound": False, "tax_total": _fmt(r["tax"], currency),
-             "shipping_tax_total": _fmt(r["shipping"], currency),
-             "rate_percent": _number(_percent(r)), "meta_data": []}
-            for i, (rate_id, r) in enumerate(sorted(rates.items()))]
+    return [
+        {
+            "id": first_id + i,
+            "rate_code": f"PT-IVA-{rate_id}",
+            "rate_id": rate_id,
+            "label": "IVA",
+            "compound": False,
+            "tax_total": _fmt(r["tax"], currency),
+            "shipping_tax_total": _fmt(r["shipping"], currency),
+            "rate_percent": _number(_percent(r)),
+            "meta_data": [],
+        }
+        for i, (rate_id, r) in enumerate(sorted(rates.items()))
+    ]
 
 
 def _percent(rate: Mapping[str, Decimal]) -> Decimal:

@@ -24,8 +24,20 @@ _PING = re.compile(rb"webhook_id=(\d{1,20})")
 
 # wp_specialchars_decode(..., ENT_QUOTES): one pass, so "&amp;lt;" becomes "&lt;", not "<".
 _ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#0*(?:60|62|38|34|39)|#[xX]0*(?:26|22|27));")
-_DECODED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "60": "<", "62": ">", "38": "&",
-            "34": '"', "39": "'", "26": "&", "22": '"', "27": "'"}
+_DECODED = {
+    "lt": "<",
+    "gt": ">",
+    "amp": "&",
+    "quot": '"',
+    "60": "<",
+    "62": ">",
+    "38": "&",
+    "34": '"',
+    "39": "'",
+    "26": "&",
+    "22": '"',
+    "27": "'",
+}
 
 
 def ping_webhook_id(delivery: Delivery) -> int | None:
