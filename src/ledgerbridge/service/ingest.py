@@ -44,7 +44,7 @@ def kept_headers(adapter: Adapter, headers: Mapping[str, str]) -> dict[str, str]
     return {k: v for k, v in headers.items() if k in keep}
 
 
-_clients: dict[tuple[str, str, tuple[tuple[str, str], ...], float], httpx.Client] = {}
+_clients: dict[tuple[str, str, tuple[tuple[str, str], ...]], httpx.Client] = {}
 _clients_lock = threading.Lock()
 
 
@@ -58,7 +58,7 @@ def http_client(adapter: Adapter, config: SourceConfig, timeout: float) -> httpx
         else config.settings.get("api_base_url") or adapter.default_api_base_url
     )
     auth = adapter.auth_headers(config)
-    key = (config.id, base, tuple(sorted(auth.items())), timeout)
+    key = (config.id, base, tuple(sorted(auth.items())))
     with _clients_lock:
         client = _clients.get(key)
         if client is None:
@@ -174,8 +174,8 @@ def post_inbox_event(
     return Accepted(event_id, outcome.status, tuple(outcome.entry_ids))
 
 
-def _finish(source_id: str, accepted: Accepted, started: float) -> Accepted:
+def _finish(source_id: str, accepted: Accepted, started_seconds: float) -> Accepted:
     metrics.WEBHOOKS.labels(source_id, accepted.status).inc()
     if accepted.status == "posted":
-        metrics.POSTING_SECONDS.observe(time.perf_counter() - started)
+        metrics.POSTING_SECONDS.observe(time.perf_counter() - started_seconds)
     return accepted

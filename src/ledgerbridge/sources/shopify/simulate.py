@@ -20,7 +20,7 @@ import orjson
 
 from ledgerbridge.domain.money import Money, allocate
 from ledgerbridge.sources.base import hmac_sha256
-from ledgerbridge.sources.shopify.wire import (
+from ledgerbridge.sources.shopify.simulate_wire import (
     Line,
     Pair,
     line_item,

@@ -3,8 +3,7 @@
 Object builders (``charge``, ``refund``, ``dispute``, ``payout``, ``balance_transaction``)
 return API documents as Stripe renders them: integer minor units, lowercase currency, an
 ``object`` field, ids with Stripe's prefixes. Event builders wrap an object in an event
-envelope (``evt_…``). ``encode`` gives the body bytes and ``sign`` the headers Stripe sends.
-
+envelope (``evt_…``). ``encode`` gives the body bytes and ``sign`` the headers Stripe sends:
     ch, txn = captured_charge(amount=2500, currency="eur", order_id="1042")
     body = encode(charge_succeeded(ch))
     headers = sign(body, "whsec_…", timestamp=int(time.time()))
