@@ -1,0 +1,1 @@
+"""Benchmarks for ledgerbridge (run as scripts: ``.venv/bin/python bench/posting.py``)."""
