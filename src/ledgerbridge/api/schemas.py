@@ -20,6 +20,7 @@ class LedgerIn(BaseModel):
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
     base_currency: str = Field(min_length=3, max_length=3)
     chart: str = "retail"
+    timezone: str = Field("UTC", description="IANA zone: an event's date is its day here")
 
 
 class AccountIn(BaseModel):

@@ -268,6 +268,7 @@ def _stripe_refund(
         balance_transaction=txn["id"],
         created=int(at.timestamp()),
     )
+    out.documents.append((f"/v1/balance_transactions/{txn['id']}", txn, None))
     pay.txns.append(txn)
     pay.balance -= amount
     _stripe_send(out, pay, stripe.charge_refunded(charge, [refund], created=int(at.timestamp())))

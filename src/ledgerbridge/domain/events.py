@@ -112,6 +112,18 @@ class PayoutFailed(_Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Conversion(_Event):
+    """A gateway converted ``amount`` of ``currency`` held in clearing into ``to_amount`` of
+    ``to_currency`` (its settlement currency). Negative amounts convert back (a refund of a
+    converted charge). The difference from the carrying value is realised FX gain or loss."""
+
+    amount: Decimal
+    to_currency: str
+    to_amount: Decimal
+    charge_reference: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Noted(_Event):
     """Something worth keeping that posts nothing (a cancelled unpaid order, a lost dispute)."""
 
@@ -119,5 +131,14 @@ class Noted(_Event):
 
 
 CommerceEvent = (
-    Sale | Refund | Charge | GatewayRefund | Fee | DisputeFunds | Payout | PayoutFailed | Noted
+    Sale
+    | Refund
+    | Charge
+    | GatewayRefund
+    | Fee
+    | DisputeFunds
+    | Payout
+    | PayoutFailed
+    | Conversion
+    | Noted
 )

@@ -21,11 +21,14 @@ class LedgerView:
     id: str
     base_currency: str
     roles: Mapping[Role, str]
+    timezone: str = "UTC"
 
 
 def ledger_view(conn: Connection, ledger_id: str) -> LedgerView:
     row = catalog.get_ledger(conn, ledger_id)
-    return LedgerView(ledger_id, row["base_currency"], catalog.role_accounts(conn, ledger_id))
+    return LedgerView(
+        ledger_id, row["base_currency"], catalog.role_accounts(conn, ledger_id), row["timezone"]
+    )
 
 
 def gateway_source_for(config: SourceConfig, gateway_name: str | None) -> str:
@@ -62,6 +65,7 @@ def posting_context(
         clearing=clearing,
         recognize_revenue=bool(config.settings.get("recognize_revenue", False)),
         dimensions={"source": config.id},
+        timezone=ledger.timezone,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import Connection
 
@@ -16,7 +17,9 @@ from ledgerbridge.domain.accounts import Role
 from ledgerbridge.domain.errors import ConflictError, NotFoundError
 from ledgerbridge.domain.events import CommerceEvent, PayoutFailed
 from ledgerbridge.domain.journal import reversal
+from ledgerbridge.domain.money import from_minor, round_half_even, to_minor
 from ledgerbridge.domain.posting import drafts_for, to_entry
+from ledgerbridge.domain.posting.convert import CarryingFor
 from ledgerbridge.service.context import LedgerView, posting_context, rate_lookup
 from ledgerbridge.sources.base import SourceConfig
 from ledgerbridge.store import journal
@@ -33,6 +36,24 @@ class Outcome:
         return "; ".join(self.notes) or None
 
 
+def carrying_lookup(conn: Connection, ledger: LedgerView) -> CarryingFor:
+    """The base value of an amount taken from (or added to) an account's balance in a
+    currency, at the average rate that balance was booked at. When the amount is the whole
+    balance, exactly its base value: a fully converted clearing balance leaves nothing behind."""
+
+    def carrying(account: str, currency: str, amount: Decimal) -> Decimal | None:
+        units, base_units = journal.balance_in(conn, ledger.id, account, currency)
+        wanted = to_minor(amount, currency)
+        if units == 0 or abs(wanted) > abs(units):
+            return None
+        base = from_minor(base_units, ledger.base_currency)
+        if abs(wanted) == abs(units):
+            return base if (wanted > 0) == (units > 0) else -base
+        return round_half_even(base * wanted / units, ledger.base_currency)
+
+    return carrying
+
+
 def post_events(
     conn: Connection,
     ledger: LedgerView,
@@ -44,6 +65,7 @@ def post_events(
     if not events:
         outcome.notes.append("event type posts nothing")
     rate_for = rate_lookup(conn, ledger.base_currency)
+    carrying = carrying_lookup(conn, ledger)
     rounding = ledger.roles.get(Role.ROUNDING, "")
     for event in events:
         if isinstance(event, PayoutFailed):
@@ -64,6 +86,7 @@ def post_events(
             base_currency=ledger.base_currency,
             rate_for=rate_for,
             rounding_account=rounding,
+            carrying=carrying,
         )
         entry_id = journal.insert_entry(conn, entry, event_ids=[event_id])
         if entry_id is None:

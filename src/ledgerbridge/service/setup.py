@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ledgerbridge.domain.accounts import CHARTS, Account, AccountType, Role, clearing_account
 from ledgerbridge.domain.errors import ConflictError, NotFoundError, ValidationError
@@ -26,17 +27,27 @@ def init(db: Database, base_currency: str = "EUR") -> bool:
 
 
 def create_ledger(
-    db: Database, ledger_id: str, base_currency: str, chart: str, *, exist_ok: bool = False
+    db: Database,
+    ledger_id: str,
+    base_currency: str,
+    chart: str,
+    *,
+    exist_ok: bool = False,
+    timezone: str = "UTC",
 ) -> bool:
     code = normalize_currency(base_currency)
     if chart not in CHARTS:
         raise ValidationError(f"unknown chart {chart!r}; known: {', '.join(CHARTS)}", field="chart")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"unknown time zone {timezone!r}", field="timezone") from None
     with db.write() as conn:
         if catalog.ledger_exists(conn, ledger_id):
             if exist_ok:
                 return False
             raise ConflictError(f"ledger {ledger_id!r} exists", ledger=ledger_id)
-        catalog.create_ledger(conn, ledger_id, code, chart)
+        catalog.create_ledger(conn, ledger_id, code, chart, timezone)
     return True
 
 

@@ -31,10 +31,13 @@ def ledger_exists(conn: Connection, ledger_id: str) -> bool:
     return conn.execute(select(ledgers.c.id).where(ledgers.c.id == ledger_id)).first() is not None
 
 
-def create_ledger(conn: Connection, ledger_id: str, base_currency: str, chart: str) -> None:
+def create_ledger(
+    conn: Connection, ledger_id: str, base_currency: str, chart: str, timezone: str = "UTC"
+) -> None:
     conn.execute(
         insert(ledgers).values(
-            id=ledger_id, base_currency=base_currency, chart=chart, created_at=now()
+            id=ledger_id, base_currency=base_currency, chart=chart, timezone=timezone,
+            created_at=now(),
         )
     )
     add_accounts(conn, ledger_id, CHARTS[chart])

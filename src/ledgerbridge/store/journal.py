@@ -202,3 +202,17 @@ def posting_times(conn: Connection, event_ids: list[str]) -> dict[str, datetime]
         .group_by(entry_events.c.event_id)
     )
     return dict(conn.execute(query).all())
+
+
+def balance_in(conn: Connection, ledger_id: str, account: str, currency: str) -> tuple[int, int]:
+    """An account's balance in one currency and its base value, both in minor units."""
+    query = select(
+        func.coalesce(func.sum(lines.c.amount_minor), 0),
+        func.coalesce(func.sum(lines.c.base_amount_minor), 0),
+    ).where(
+        lines.c.ledger_id == ledger_id,
+        lines.c.account_code == account,
+        lines.c.currency == currency,
+    )
+    units, base = conn.execute(query).one()
+    return int(units), int(base)

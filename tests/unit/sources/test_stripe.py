@@ -17,6 +17,7 @@ from ledgerbridge.demo.standin import StandIn
 from ledgerbridge.domain.errors import LookupFailedError, MalformedPayloadError, SignatureError
 from ledgerbridge.domain.events import (
     Charge,
+    Conversion,
     DisputeFunds,
     Fee,
     GatewayRefund,
@@ -184,6 +185,9 @@ def test_charge_succeeded_is_a_charge_and_a_fee_in_settlement_currency() -> None
                currency="EUR", amount=Decimal("49.90"), order_reference="WC-2201"),
         Fee(key=f"st1:fee:{TXN}", reference=CHARGE, occurred_at=at(1732608001),
             currency="USD", amount=Decimal("1.06"), charge_reference=CHARGE),
+        Conversion(key=f"st1:fx:{TXN}", reference=TXN, occurred_at=at(1732608001),
+                   currency="EUR", amount=Decimal("49.90"), to_currency="USD",
+                   to_amount=Decimal("54.21"), charge_reference=CHARGE),
     ]
 
 
@@ -192,7 +196,7 @@ def test_expanded_balance_transaction_needs_no_lookup() -> None:
     payload["type"] = "charge.captured"
     payload["data"]["object"]["balance_transaction"] = fixture("balance_transaction_charge.json")
     events = events_for(payload)
-    assert [type(e) for e in events] == [Charge, Fee]
+    assert [type(e) for e in events] == [Charge, Fee, Conversion]
     assert events[1].key == f"st1:fee:{TXN}"
 
 
@@ -394,7 +398,6 @@ def test_no_lookup_when_expanded_or_irrelevant(standin: StandIn) -> None:
     payload = fixture("event_charge_succeeded.json")
     payload["data"]["object"]["balance_transaction"] = fixture("balance_transaction_charge.json")
     assert lookups_for(standin, payload) == {}
-    assert lookups_for(standin, fixture("event_charge_refunded.json")) == {}
     assert lookups_for(standin, fixture("event_charge_dispute_created.json")) == {}
     assert standin.requests == []
 
@@ -423,7 +426,38 @@ def test_refunds_lookup_when_charge_does_not_embed_them(standin: StandIn) -> Non
     payload = fixture("event_charge_refunded.json")
     refunds = payload["data"]["object"].pop("refunds")
     standin.put("/v1/refunds", refunds, query={"charge": CHARGE})
-    assert lookups_for(standin, payload) == {"refunds": refunds["data"]}
+    txns = _refund_transactions(standin, refunds["data"])
+    assert lookups_for(standin, payload) == {
+        "refunds": refunds["data"], "refund_balance_transactions": txns}
+
+
+def _refund_transactions(standin: StandIn, refunds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Serve a USD balance transaction for every refund that moved money (EUR refunds of a
+    charge settled in USD convert back at the refund's own rate)."""
+    txns = {}
+    for refund in refunds:
+        if refund["status"] in ("failed", "canceled"):
+            continue
+        txn = simulate.balance_transaction(
+            amount=-(refund["amount"] * 109 // 100), currency="usd", source=refund["id"], fee=0,
+            type="refund", txn_id=refund["balance_transaction"])
+        standin.put(f"/v1/balance_transactions/{txn['id']}", txn)
+        txns[txn["id"]] = txn
+    return txns
+
+
+def test_a_refund_settled_in_another_currency_converts_back(standin: StandIn) -> None:
+    payload = fixture("event_charge_refunded.json")
+    txns = _refund_transactions(standin, payload["data"]["object"]["refunds"]["data"])
+    lookups = lookups_for(standin, payload)
+    assert lookups == {"refund_balance_transactions": txns}
+    events = events_for(payload, lookups)
+    conversions = [e for e in events if isinstance(e, Conversion)]
+    assert [(c.amount, c.currency, c.to_amount, c.to_currency) for c in conversions] == [
+        (Decimal("-15.00"), "EUR", Decimal("-16.35"), "USD"),
+        (Decimal("-5.00"), "EUR", Decimal("-5.45"), "USD"),
+    ]
+    assert [type(e) for e in events].count(GatewayRefund) == 2
 
 
 def test_failed_lookup_raises(standin: StandIn) -> None:

@@ -17,8 +17,17 @@ router = APIRouter(prefix="/api/v1", tags=["ledgers"])
 @router.post("/ledgers", status_code=201, summary="Create a ledger with a chart of accounts")
 async def create_ledger(body: LedgerIn, request: Request) -> dict[str, Any]:
     db = request.app.state.db
-    await run_in_threadpool(setup.create_ledger, db, body.id, body.base_currency, body.chart)
-    return {"id": body.id, "base_currency": body.base_currency.upper(), "chart": body.chart}
+    await run_in_threadpool(
+        lambda: setup.create_ledger(
+            db, body.id, body.base_currency, body.chart, timezone=body.timezone
+        )
+    )
+    return {
+        "id": body.id,
+        "base_currency": body.base_currency.upper(),
+        "chart": body.chart,
+        "timezone": body.timezone,
+    }
 
 
 def _account_doc(a: Any) -> dict[str, Any]:

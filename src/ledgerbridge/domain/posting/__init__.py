@@ -6,6 +6,7 @@
     gateway.py   charges, gateway refunds and fees (revenue only when the gateway recognises it)
     dispute.py   dispute funds withdrawn / reinstated
     payout.py    payouts to the bank
+    fx.py        a gateway's currency conversion: realised FX gain or loss
     convert.py   Draft -> JournalEntry in base currency with the rate on record
     rules.py     ``drafts_for(event, ctx)``: the dispatch over event kinds
 

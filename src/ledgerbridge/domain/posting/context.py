@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from types import MappingProxyType
+from zoneinfo import ZoneInfo
 
 from ledgerbridge.domain.accounts import Role
 from ledgerbridge.domain.errors import UnmappableEventError
@@ -24,6 +26,11 @@ class PostingContext:
     clearing: str
     recognize_revenue: bool = False
     dimensions: Mapping[str, str] = field(default_factory=dict)
+    timezone: str = "UTC"
+
+    def day(self, moment: datetime) -> date:
+        """The ledger's date of ``moment``: its calendar day in the ledger's time zone."""
+        return moment.astimezone(_zone(self.timezone)).date()
 
     def account(self, role: Role) -> str:
         if role is Role.GATEWAY_CLEARING:
@@ -38,10 +45,15 @@ class PostingContext:
 
 @dataclass(frozen=True, slots=True)
 class DraftLine:
+    """A line before conversion. ``carried_by`` names the account whose carrying value (the
+    base its balance in this currency was booked at) values the line instead of the day's
+    rate: what a conversion takes out of clearing leaves at the value it came in at."""
+
     account: str
     amount: Decimal
     currency: str
     dimensions: Mapping[str, str] = field(default_factory=dict)
+    carried_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,3 +72,8 @@ def line(
     """A draft line on the account the context gives ``role``; dimensions merged, event wins."""
     merged = {**ctx.dimensions, **dimensions} if ctx.dimensions else dimensions
     return DraftLine(ctx.account(role), amount, currency, merged)
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)

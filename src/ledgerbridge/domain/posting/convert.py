@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ledgerbridge.domain.journal import JournalEntry, Line
 from ledgerbridge.domain.money import exponent, round_half_even
-from ledgerbridge.domain.posting.context import Draft
+from ledgerbridge.domain.posting.context import Draft, DraftLine
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,14 @@ class RateQuote:
 RateFor = Callable[[str, date], RateQuote]
 """Look up the rate for (currency, day) into base; raises MissingRateError when there is none."""
 
+CarryingFor = Callable[[str, str, Decimal], Decimal | None]
+"""The base value of ``amount`` taken from (or put back to) an account's balance in a currency,
+at the rate that balance was booked at; None when the balance cannot carry it (then the
+day's rate applies)."""
+
 IDENTITY = RateQuote(Decimal(1), None, "identity")
+RATE_PLACES = Decimal("1e-12")
+"""Rates shown on a carried line: base/amount to 12 decimal places (display only)."""
 
 
 def to_entry(
@@ -40,15 +47,20 @@ def to_entry(
     rounding_account: str,
     reverses: str | None = None,
     note: str | None = None,
+    carrying: CarryingFor | None = None,
 ) -> JournalEntry:
     lines: list[Line] = []
     for dl in draft.lines:
-        quote = (
-            IDENTITY
-            if dl.currency == base_currency
-            else rate_for(dl.currency, draft.effective_date)
-        )
-        base = round_half_even(dl.amount * quote.rate, base_currency)
+        carried = _carried(dl, base_currency, carrying, draft.effective_date)
+        if carried is not None:
+            quote, base = carried
+        else:
+            quote = (
+                IDENTITY
+                if dl.currency == base_currency
+                else rate_for(dl.currency, draft.effective_date)
+            )
+            base = round_half_even(dl.amount * quote.rate, base_currency)
         lines.append(
             Line(
                 dl.account,
@@ -87,3 +99,15 @@ def to_entry(
         reverses=reverses,
         note=note,
     )
+
+
+def _carried(
+    dl: DraftLine, base_currency: str, carrying: CarryingFor | None, day: date
+) -> tuple[RateQuote, Decimal] | None:
+    """The carrying value, and the quote it implies (rate = base / amount, to 12 places)."""
+    if dl.currency == base_currency or carrying is None or dl.carried_by is None or not dl.amount:
+        return None
+    value = carrying(dl.carried_by, dl.currency, dl.amount)
+    if value is None:
+        return None
+    return RateQuote((value / dl.amount).quantize(RATE_PLACES), day, "carrying"), value

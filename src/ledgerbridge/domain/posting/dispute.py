@@ -16,7 +16,7 @@ def dispute_draft(event: DisputeFunds, ctx: PostingContext) -> Draft | None:
     verb = "withdrawn" if event.withdrawn >= 0 else "reinstated"
     return Draft(
         key=event.key,
-        effective_date=event.occurred_at.date(),
+        effective_date=ctx.day(event.occurred_at),
         description=f"Dispute {event.reference} funds {verb}",
         lines=(
             line(ctx, Role.CHARGEBACKS, moved, c, d),

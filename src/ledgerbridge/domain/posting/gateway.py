@@ -17,7 +17,7 @@ def charge_draft(event: Charge, ctx: PostingContext) -> Draft | None:
     c, d = event.currency, event.dimensions
     return Draft(
         key=event.key,
-        effective_date=event.occurred_at.date(),
+        effective_date=ctx.day(event.occurred_at),
         description=f"Sale by charge {event.reference}",
         lines=(
             line(ctx, Role.GATEWAY_CLEARING, event.amount, c, d),
@@ -32,7 +32,7 @@ def gateway_refund_draft(event: GatewayRefund, ctx: PostingContext) -> Draft | N
     c, d = event.currency, event.dimensions
     return Draft(
         key=event.key,
-        effective_date=event.occurred_at.date(),
+        effective_date=ctx.day(event.occurred_at),
         description=f"Refund {event.reference} of charge {event.charge_reference}",
         lines=(
             line(ctx, Role.SALES_RETURNS, event.amount, c, d),
@@ -47,7 +47,7 @@ def fee_draft(event: Fee, ctx: PostingContext) -> Draft | None:
     c, d = event.currency, event.dimensions
     return Draft(
         key=event.key,
-        effective_date=event.occurred_at.date(),
+        effective_date=ctx.day(event.occurred_at),
         description=f"Gateway fee {event.reference}",
         lines=(
             line(ctx, Role.PAYMENT_FEES, event.amount, c, d),

@@ -14,7 +14,7 @@ def payout_draft(event: Payout, ctx: PostingContext) -> Draft | None:
     when = event.arrival or event.occurred_at
     return Draft(
         key=event.key,
-        effective_date=when.date(),
+        effective_date=ctx.day(when),
         description=f"Payout {event.reference}",
         lines=(
             line(ctx, Role.BANK, event.amount, c, d),

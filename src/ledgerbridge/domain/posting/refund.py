@@ -20,7 +20,7 @@ def refund_draft(event: Refund, ctx: PostingContext) -> Draft:
     )
     return Draft(
         key=event.key,
-        effective_date=event.occurred_at.date(),
+        effective_date=ctx.day(event.occurred_at),
         description=f"Refund {event.reference} of order {event.order_reference}",
         lines=tuple(x for x in lines if x.amount != 0),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ledgerbridge.domain.events import (
     Charge,
     CommerceEvent,
+    Conversion,
     DisputeFunds,
     Fee,
     GatewayRefund,
@@ -16,6 +17,7 @@ from ledgerbridge.domain.events import (
 )
 from ledgerbridge.domain.posting.context import Draft, PostingContext
 from ledgerbridge.domain.posting.dispute import dispute_draft
+from ledgerbridge.domain.posting.fx import conversion_draft
 from ledgerbridge.domain.posting.gateway import charge_draft, fee_draft, gateway_refund_draft
 from ledgerbridge.domain.posting.payout import payout_draft
 from ledgerbridge.domain.posting.refund import refund_draft
@@ -42,5 +44,7 @@ def drafts_for(event: CommerceEvent, ctx: PostingContext) -> Draft | None:
             return dispute_draft(event, ctx)
         case Payout():
             return payout_draft(event, ctx)
+        case Conversion():
+            return conversion_draft(event, ctx)
         case PayoutFailed() | Noted():
             return None

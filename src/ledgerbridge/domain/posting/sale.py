@@ -25,7 +25,7 @@ def sale_draft(event: Sale, ctx: PostingContext) -> Draft:
     )
     return Draft(
         key=event.key,
-        effective_date=event.occurred_at.date(),
+        effective_date=ctx.day(event.occurred_at),
         description=f"Sale {event.reference}",
         lines=tuple(x for x in lines if x.amount != 0),
     )

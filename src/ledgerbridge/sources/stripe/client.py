@@ -20,13 +20,13 @@ import httpx
 from ledgerbridge.domain.errors import LookupFailedError
 from ledgerbridge.sources.base import Envelope, Json, get_json
 from ledgerbridge.sources.stripe import wire
-from ledgerbridge.sources.stripe.normalize import CHARGE_TYPES
+from ledgerbridge.sources.stripe.normalize import CHARGE_TYPES, REFUND_TYPES
 
 PAGE_LIMIT = "100"
 
 
 def fetch_lookups(envelope: Envelope, http: httpx.Client) -> Json:
-    if envelope.event_type not in (*CHARGE_TYPES, "charge.refunded", "payout.paid"):
+    if envelope.event_type not in (*CHARGE_TYPES, *REFUND_TYPES, "payout.paid"):
         return {}
     data = wire.section(envelope.payload, "data", "event")
     obj = wire.section(data, "object", "event.data")
@@ -36,17 +36,34 @@ def fetch_lookups(envelope: Envelope, http: httpx.Client) -> Json:
             return {}
         txn_id = wire.stripe_id(obj, "balance_transaction", "charge")
         return {"balance_transaction": _document(http, f"/v1/balance_transactions/{txn_id}")}
+    if envelope.event_type == "refund.created":
+        return _refund_transactions(http, [obj], {})
     if envelope.event_type == "charge.refunded":
         embedded = obj.get("refunds")
         if isinstance(embedded, dict) and embedded.get("has_more") is not True:
-            return {}
+            return _refund_transactions(http, wire.items(embedded, "data", "charge.refunds"), {})
         charge_id = wire.stripe_id(obj, "id", "charge")
-        return {"refunds": list_all(http, "/v1/refunds", {"charge": charge_id})}
+        refunds = list_all(http, "/v1/refunds", {"charge": charge_id})
+        return _refund_transactions(http, refunds, {"refunds": refunds})
     if obj.get("automatic") is False:
         return {"payout_balance_transactions": []}
     payout_id = wire.stripe_id(obj, "id", "payout")
     txns = list_all(http, "/v1/balance_transactions", {"payout": payout_id})
     return {"payout_balance_transactions": txns}
+
+
+def _refund_transactions(http: httpx.Client, refunds: list[Json], found: Json) -> Json:
+    """Each refund's balance transaction: it says what the refund cost in settlement currency
+    (a refund of a converted charge converts back, at that day's rate)."""
+    txns: dict[str, Json] = {}
+    for i, refund in enumerate(refunds):
+        if refund.get("status") in ("failed", "canceled"):
+            continue
+        txn = refund.get("balance_transaction")
+        if isinstance(txn, str) and txn:
+            txn_id = wire.stripe_id(refund, "balance_transaction", f"refunds[{i}]")
+            txns[txn_id] = _document(http, f"/v1/balance_transactions/{txn_id}")
+    return {**found, "refund_balance_transactions": txns} if txns else found
 
 
 def list_all(http: httpx.Client, path: str, filters: dict[str, str]) -> list[Json]:

@@ -21,6 +21,7 @@ from ledgerbridge.domain.errors import MalformedPayloadError
 from ledgerbridge.domain.events import (
     Charge,
     CommerceEvent,
+    Conversion,
     Fee,
     GatewayRefund,
     Payout,
@@ -30,6 +31,7 @@ from ledgerbridge.sources.base import Envelope, Json
 from ledgerbridge.sources.stripe import disputes, wire
 
 CHARGE_TYPES = ("charge.succeeded", "charge.captured")
+REFUND_TYPES = ("charge.refunded", "refund.created")
 FEE_TXN_TYPES = ("charge", "payment")
 _SKIPPED_REFUND_STATUSES = ("failed", "canceled")
 
@@ -85,7 +87,33 @@ def _charge(ctx: _Context, charge: Json) -> list[CommerceEvent]:
     fee = _fee(ctx, txn, charge_id, "balance_transaction") if txn else None
     if fee:
         events.append(fee)
+    if txn:
+        events.extend(_conversion(ctx, txn, charge, charge_id, name, "balance_transaction"))
     return events
+
+
+def _conversion(
+    ctx: _Context, txn: Json, obj: Json, obj_id: str, name: str, where: str, sign: int = 1
+) -> list[CommerceEvent]:
+    """When Stripe settles in another currency than the charge (or refund) was made in, the
+    balance transaction's gross ``amount`` is what the conversion gave: a Conversion event."""
+    code = wire.currency(obj, where)
+    settled = wire.currency(txn, where)
+    if settled == code:
+        return []
+    txn_id = wire.stripe_id(txn, "id", where)
+    return [
+        Conversion(
+            key=f"{ctx.source}:fx:{txn_id}",
+            reference=txn_id,
+            occurred_at=wire.unix(txn, "created", where) if "created" in txn else ctx.at,
+            currency=code,
+            amount=sign * wire.amount(obj, name, where, code),
+            to_currency=settled,
+            to_amount=wire.amount(txn, "amount", where, settled),
+            charge_reference=obj_id,
+        )
+    ]
 
 
 def _order_reference(charge: Json) -> str | None:
@@ -143,32 +171,37 @@ def _charge_refunded(ctx: _Context, charge: Json) -> list[CommerceEvent]:
     return [
         event
         for i, refund in enumerate(refunds)
-        if (event := _gateway_refund(ctx, refund, charge_id, f"{where}[{i}]"))
+        for event in _gateway_refund(ctx, refund, charge_id, f"{where}[{i}]")
     ]
 
 
 def _refund_created(ctx: _Context, refund: Json) -> list[CommerceEvent]:
-    event = _gateway_refund(ctx, refund, None, "refund")
-    return [event] if event else []
+    return _gateway_refund(ctx, refund, None, "refund")
 
 
 def _gateway_refund(
     ctx: _Context, refund: Json, charge_id: str | None, where: str
-) -> GatewayRefund | None:
+) -> list[CommerceEvent]:
     if not isinstance(refund, dict):
         raise MalformedPayloadError(f"{where}: expected a refund object")
     if refund.get("status") in _SKIPPED_REFUND_STATUSES:
-        return None
+        return []
     refund_id = wire.stripe_id(refund, "id", where)
     code = wire.currency(refund, where)
-    return GatewayRefund(
-        key=f"{ctx.source}:refund:{refund_id}",
-        reference=refund_id,
-        occurred_at=wire.unix(refund, "created", where) if "created" in refund else ctx.at,
-        currency=code,
-        amount=wire.amount(refund, "amount", where, code),
-        charge_reference=wire.ref(refund.get("charge")) or charge_id,
-    )
+    txns = ctx.lookups.get("refund_balance_transactions") or {}
+    txn = txns.get(refund.get("balance_transaction")) if isinstance(txns, dict) else None
+    converted = _conversion(ctx, txn, refund, refund_id, "amount", where, -1) if txn else []
+    return [
+        *converted,
+        GatewayRefund(
+            key=f"{ctx.source}:refund:{refund_id}",
+            reference=refund_id,
+            occurred_at=wire.unix(refund, "created", where) if "created" in refund else ctx.at,
+            currency=code,
+            amount=wire.amount(refund, "amount", where, code),
+            charge_reference=wire.ref(refund.get("charge")) or charge_id,
+        ),
+    ]
 
 
 # -- payouts ------------------------------------------------------------------------------
