@@ -102,3 +102,17 @@ def replay(
         print(f"{r.event_id}\t{r.status}\t{r.error or ''}")
     if any(r.status == "failed" for r in results):
         raise typer.Exit(1)
+
+
+@app.command()
+@fails_cleanly
+def revalue(
+    period: str = typer.Option(..., help="The period to close, YYYY-MM"),
+    ledger: str = typer.Option("default"),
+) -> None:
+    """Revalue open foreign-currency balances at the period's closing rate (reversed next day)."""
+    from ledgerbridge.service.revalue import revalue as run
+
+    for r in run(database(), ledger, period):
+        print(f"{r.account}\t{r.balance} {r.currency}\tcarried {r.carried}\tat close "
+              f"{r.revalued}\tdifference {r.difference}\t{r.entry_id or 'no entry'}")

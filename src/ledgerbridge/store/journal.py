@@ -216,3 +216,27 @@ def balance_in(conn: Connection, ledger_id: str, account: str, currency: str) ->
     )
     units, base = conn.execute(query).one()
     return int(units), int(base)
+
+
+def foreign_balances(
+    conn: Connection, ledger_id: str, accounts_: list[str], base_currency: str, as_of: date
+) -> list[tuple[str, str, int, int]]:
+    """(account, currency, units, base units) of every non-base balance on or before as_of."""
+    query = (
+        select(
+            lines.c.account_code,
+            lines.c.currency,
+            func.sum(lines.c.amount_minor),
+            func.sum(lines.c.base_amount_minor),
+        )
+        .select_from(lines.join(entries, entries.c.id == lines.c.entry_id))
+        .where(
+            lines.c.ledger_id == ledger_id,
+            lines.c.account_code.in_(accounts_),
+            lines.c.currency != base_currency,
+            entries.c.effective_date <= as_of,
+        )
+        .group_by(lines.c.account_code, lines.c.currency)
+        .order_by(lines.c.account_code, lines.c.currency)
+    )
+    return [(a, c, int(u), int(b)) for a, c, u, b in conn.execute(query)]
