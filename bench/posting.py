@@ -11,7 +11,6 @@ import argparse
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,9 +23,8 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.workload import MIX, Stats, make_hooks, prepare, table, verdict
+from bench.workload import MIX, ServeProcess, Stats, make_hooks, prepare, table, verdict
 from ledgerbridge.demo.day import Webhook
-from ledgerbridge.demo.run import free_port
 from ledgerbridge.demo.standin import StandIn
 from ledgerbridge.domain.accounts import Role
 from ledgerbridge.domain.posting import drafts_for, to_entry
@@ -104,38 +102,6 @@ def pg_admin(url: str, statement: str) -> None:
 
 # -- (c) the real HTTP server ----------------------------------------------------------------
 
-class ServeProcess:
-    """``ledgerbridge serve`` in its own process (its own GIL) on a loopback port."""
-
-    def __init__(self, db_url: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        exe = Path(sys.executable).parent / "ledgerbridge"
-        env = {**os.environ, "LEDGERBRIDGE_DATABASE_URL": db_url}
-        self.proc = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
-            [str(exe), "serve", "--host", "127.0.0.1", "--port", str(self.port)], env=env)
-
-    def __enter__(self) -> ServeProcess:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and self.proc.poll() is None:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        self.__exit__()
-        raise RuntimeError("ledgerbridge serve did not start")
-
-    def __exit__(self, *exc: object) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
 async def _post(client: httpx.AsyncClient, h: Webhook) -> str:
     r = await client.post(f"/webhooks/{h.source}", content=h.body, headers=h.headers)
     return r.json().get("status", str(r.status_code)) if r.status_code == 200 \
@@ -160,7 +126,7 @@ async def open_loop(url: str, hooks: list[Webhook], rate: float) -> tuple[Stats,
 
         await asyncio.gather(*(one(i, h) for i, h in enumerate(hooks)))
         elapsed = loop.time() - t0
-    return Stats(times), statuses, len(hooks) / elapsed
+    return Stats(times), statuses, len(hooks) / elapsed  # completions: sent + drained
 
 
 async def closed_loop(url: str, hooks: list[Webhook], concurrency: int,
@@ -220,8 +186,8 @@ def main() -> int:
     args = ap.parse_args()
     began = time.perf_counter()
     rows, notes = [], []
-    print(f"ledgerbridge posting bench: {os.cpu_count()} CPUs, Python "
-          f"{sys.version.split()[0]}, mix: {MIX}")
+    print(f"ledgerbridge posting bench: {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.2f}, Python {sys.version.split()[0]}\nmix: {MIX}")
     with tempfile.TemporaryDirectory(prefix="lb-bench-") as tmp, StandIn() as standin:
         # (a) + (b) on SQLite
         db, keys = prepare(f"sqlite:///{tmp}/inproc.db", standin.url)
@@ -266,22 +232,24 @@ def main() -> int:
                                                      args.rate))
             srv = server_side(db, since, datetime.now(UTC))
             rows.append((f"(c1) HTTP open loop {args.rate:.0f} ev/s x {args.duration:.0f} s: "
-                         "round trip", f"{achieved:,.0f} ev/s", rt.ms(0.5), rt.ms(0.99),
+                         "round trip", f"done {achieved:,.0f} ev/s", rt.ms(0.5), rt.ms(0.99),
                          fmt_status(st), verdict(rt.q(0.99) * 1000 <= P99_TARGET_MS)))
             rows.append(("(c1)   server receipt-to-commit (events table)", "", srv.ms(0.5),
                          srv.ms(0.99), f"{len(srv.values)} events",
                          verdict(srv.q(0.99) * 1000 <= P99_TARGET_MS)))
             print(f"(c1) done: round trip p99 {rt.ms(0.99).strip()} ms")
             pool = make_hooks(keys, int(THROUGHPUT_TARGET * args.duration * 1.5))
-            since = datetime.now(UTC)
+            since, cpu0 = datetime.now(UTC), server.cpu_seconds()
             rt, st, tput = asyncio.run(closed_loop(server.url, pool, args.concurrency,
                                                    args.duration))
+            cpu_ms = (server.cpu_seconds() - cpu0) / max(1, sum(st.values())) * 1000
             srv = server_side(db, since, datetime.now(UTC))
             rows.append((f"(c2) HTTP closed loop, {args.concurrency} senders, "
                          f"{args.duration:.0f} s", f"{tput:,.0f} ev/s", rt.ms(0.5), rt.ms(0.99),
                          fmt_status(st), verdict(tput >= THROUGHPUT_TARGET)))
             rows.append(("(c2)   server receipt-to-commit (events table)", "", srv.ms(0.5),
-                         srv.ms(0.99), f"{len(srv.values)} events", "-"))
+                         srv.ms(0.99), f"{len(srv.values)} events; server CPU "
+                         f"{cpu_ms:.2f} ms/request", "-"))
             print(f"(c2) done: {tput:,.0f} events/s")
         db.dispose()
     print()
@@ -293,6 +261,8 @@ def main() -> int:
           "load generator: asyncio + httpx.AsyncClient in this process, same 2 cores")
     for note in notes:
         print("note:", note)
+    print(f"load average at the end {os.getloadavg()[0]:.2f} (anything else running on these "
+          "2 cores skews every figure)")
     print(f"total bench time {time.perf_counter() - began:.1f} s")
     return 0
 

@@ -9,14 +9,20 @@ no event needs a REST look-up and the load is verify + inbox + posting, not the 
 from __future__ import annotations
 
 import itertools
+import os
 import random
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
+
+import httpx
 
 from ledgerbridge.demo.day import PRODUCTS, Secrets, Webhook
-from ledgerbridge.demo.run import configure
+from ledgerbridge.demo.run import configure, free_port
 from ledgerbridge.domain.money import to_minor
 from ledgerbridge.sources.shopify import simulate as shopify
 from ledgerbridge.sources.stripe import simulate as stripe
@@ -63,6 +69,43 @@ def prepare(url: str, standin_url: str) -> tuple[Database, Secrets]:
     db = Database(url)
     db.migrate()
     return db, configure(db, standin_url, "EUR")
+
+
+class ServeProcess:
+    """``ledgerbridge serve`` in its own process (its own GIL) on a loopback port."""
+
+    def __init__(self, db_url: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        exe = Path(sys.executable).parent / "ledgerbridge"
+        env = {**os.environ, "LEDGERBRIDGE_DATABASE_URL": db_url}
+        self.proc = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
+            [str(exe), "serve", "--host", "127.0.0.1", "--port", str(self.port)], env=env)
+
+    def __enter__(self) -> ServeProcess:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.__exit__()
+        raise RuntimeError("ledgerbridge serve did not start")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU the server process has used so far (Linux /proc)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def __exit__(self, *exc: object) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
 
 
 @dataclass

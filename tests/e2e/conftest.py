@@ -52,6 +52,7 @@ class Live:
     def post(self, path: str, json: object = None) -> httpx.Response:
         return self.http.post(path, json=json, headers=self.auth)
 
+
 def configure(db: Database, standin_url: str) -> None:
     setup.init(db, "EUR")
     setup.add_source(

@@ -35,7 +35,9 @@ DAY = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 # -- deliveries ---------------------------------------------------------------------------
 
 
-def shopify_paid(order_id: int = 7001, secret: str = SHOPIFY_SECRET) -> tuple[bytes, dict[str, str]]:
+def shopify_paid(
+    order_id: int = 7001, secret: str = SHOPIFY_SECRET
+) -> tuple[bytes, dict[str, str]]:
     """Total 124.95 = 110.00 goods - 10.00 discount + 5.00 shipping + 19.95 tax."""
     doc = shopify.order(
         order_id,
@@ -91,7 +93,8 @@ def posted(live: Live, source: str, raw: bytes, headers: dict[str, str]) -> str:
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["status"] == "posted", body
-    assert isinstance(body["event_id"], str) and body["event_id"]
+    assert isinstance(body["event_id"], str)
+    assert body["event_id"]
     return str(body["event_id"])
 
 
@@ -101,7 +104,8 @@ def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, 
     assert set(body) == {"error"}
     assert set(body["error"]) == {"code", "message", "details"}
     assert body["error"]["code"] == code
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    assert isinstance(body["error"]["message"], str)
+    assert body["error"]["message"]
     assert isinstance(body["error"]["details"], dict)
     return body
 
@@ -211,7 +215,9 @@ def test_a_signed_malformed_body_is_200_failed_and_kept_verbatim(live: Live) -> 
 def test_the_api_needs_a_key(live: Live, path: str) -> None:
     assert_error(live.http.get(path), 401, "unauthenticated")
     assert_error(
-        live.http.get(path, headers={"Authorization": "Bearer lb_not-a-key"}), 401, "unauthenticated"
+        live.http.get(path, headers={"Authorization": "Bearer lb_not-a-key"}),
+        401,
+        "unauthenticated",
     )
     assert_error(
         live.http.get(path, headers={"Authorization": f"Basic {live.api_key}"}),
@@ -320,8 +326,17 @@ def test_entries_are_documents_with_string_amounts_debits_positive(live: Live) -
     (item,) = page["items"]
     entry = live.get(f"/api/v1/entries/{item['id']}").json()
     assert entry == item
-    for name in ("id", "ledger", "effective_date", "posted_at", "description", "source",
-                 "event_ids", "mapping_version", "lines"):
+    for name in (
+        "id",
+        "ledger",
+        "effective_date",
+        "posted_at",
+        "description",
+        "source",
+        "event_ids",
+        "mapping_version",
+        "lines",
+    ):
         assert name in entry
     assert entry["ledger"] == "default"
     assert entry["source"] == "shopify"
@@ -329,7 +344,8 @@ def test_entries_are_documents_with_string_amounts_debits_positive(live: Live) -
     assert entry["effective_date"] == "2026-03-02"
     assert entry["posted_at"].endswith("Z")
     for x in entry["lines"]:
-        assert isinstance(x["amount"], str) and isinstance(x["base_amount"], str)
+        assert isinstance(x["amount"], str)
+        assert isinstance(x["base_amount"], str)
         assert x["currency"] == x["base_currency"] == "EUR"
         for name in ("rate", "rate_date", "rate_source", "dimensions"):
             assert name in x
@@ -377,7 +393,8 @@ def test_the_trial_balance_balances(live: Live) -> None:
     assert response.status_code == 200
     tb = response.json()
     assert tb["base_currency"] == "EUR"
-    assert tb["total_debit"] == tb["total_credit"] == "172.95"  # 124.95 + 10.00 discount + 35.88 + 2.12 fee
+    # Debits: 124.95 + 10.00 discount (Shopify), 35.88 (Woo), 2.12 fee (Stripe).
+    assert tb["total_debit"] == tb["total_credit"] == "172.95"
     rows = {r["account"]: r for r in tb["rows"]}
     assert rows["1100-stripe"] == {
         "account": "1100-stripe",

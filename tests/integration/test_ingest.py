@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -160,9 +159,7 @@ def woo_order(
         status=status,
         currency="EUR",
         line_items=[woo_line()],
-        shipping_lines=[
-            woo.shipping_line(50019, total="4.90", tax_rate="20", currency="EUR")
-        ],
+        shipping_lines=[woo.shipping_line(50019, total="4.90", tax_rate="20", currency="EUR")],
         refunds=refunds or (),
         date_created_gmt=DAY,
         date_modified_gmt=modified,
@@ -678,7 +675,7 @@ def test_an_entry_is_reversed_at_most_once(ledger: Ledger) -> None:
 
 
 @pytest.fixture
-def small_day(db: Database, standin: StandIn) -> Iterator[tuple[Database, Any]]:
+def small_day(db: Database, standin: StandIn) -> tuple[Database, Any]:
     keys = configure(db, standin.url, "EUR")
     day = build_day(
         Secrets(keys.stripe, keys.shopify, keys.woo),
@@ -688,7 +685,7 @@ def small_day(db: Database, standin: StandIn) -> Iterator[tuple[Database, Any]]:
     )
     for route, document, query in day.documents:
         standin.put(route, document, query)
-    yield db, day
+    return db, day
 
 
 def test_the_clearing_account_returns_to_zero_after_a_small_day(

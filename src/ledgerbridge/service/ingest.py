@@ -39,7 +39,8 @@ class Accepted:
 
 
 def kept_headers(adapter: Adapter, headers: Mapping[str, str]) -> dict[str, str]:
-    """Only the headers worth keeping: never a signature, an authorization or a cookie."""
+    """Only the headers an adapter names (a signature may be kept as evidence: it is a MAC,
+    not a secret), never an authorization header, a cookie or a secret."""
     keep = set(adapter.keep_headers) | {"content-type", "user-agent"}
     return {k: v for k, v in headers.items() if k in keep}
 
@@ -83,7 +84,7 @@ def ingest(
     now: datetime | None = None,
 ) -> Accepted:
     started = time.perf_counter()
-    received_at = now or datetime.now(UTC)
+    received_at = (now or datetime.now(UTC)).astimezone(UTC)
     with db.read() as conn:
         config = catalog.get_source(conn, source_id)
     adapter = adapter_for(config.platform)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, select, update
@@ -114,9 +114,9 @@ def list_events(
     if source:
         conditions.append(events.c.source_id == source)
     if since:
-        conditions.append(events.c.received_at >= since)
+        conditions.append(events.c.received_at >= utc(since))
     if until:
-        conditions.append(events.c.received_at < until)
+        conditions.append(events.c.received_at < utc(until))
     if after:
         conditions.append(events.c.id < after)
     query = select(*cols).where(and_(True, *conditions)).order_by(events.c.id.desc()).limit(limit)
@@ -162,3 +162,8 @@ def failed_event_ids(conn: Connection, status: str, source: str | None) -> list[
 
 def encode_body(raw: bytes) -> str:
     return base64.b64encode(raw).decode()
+
+
+def utc(moment: datetime) -> datetime:
+    """Times are stored in UTC (SQLite keeps no offset): compare instants, not wall clocks."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
