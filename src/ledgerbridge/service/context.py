@@ -12,6 +12,7 @@ from ledgerbridge.domain.accounts import Role
 from ledgerbridge.domain.errors import MissingRateError, UnmappableEventError
 from ledgerbridge.domain.events import CommerceEvent, Refund, Sale
 from ledgerbridge.domain.posting import PostingContext, RateQuote
+from ledgerbridge.service.cache import cached
 from ledgerbridge.sources.base import SourceConfig
 from ledgerbridge.store import catalog
 
@@ -52,7 +53,10 @@ def posting_context(
     owner = config.id
     if config.role == "store" and isinstance(event, Sale | Refund):
         owner = gateway_source_for(config, event.gateway)
-    clearing = catalog.clearing_code(conn, ledger.id, owner)
+    clearing = cached(
+        ("clearing", conn.engine.url, ledger.id, owner),
+        lambda: catalog.clearing_code(conn, ledger.id, owner),
+    )
     if clearing is None:
         raise UnmappableEventError(
             f"no gateway clearing account for source {owner!r} in ledger {ledger.id!r}",

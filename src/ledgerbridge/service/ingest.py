@@ -21,6 +21,7 @@ import structlog
 
 from ledgerbridge.domain.errors import LedgerbridgeError, SignatureError
 from ledgerbridge.service import metrics
+from ledgerbridge.service.cache import cached
 from ledgerbridge.service.context import ledger_view
 from ledgerbridge.service.post import post_events
 from ledgerbridge.sources.base import Adapter, Delivery, Envelope, SourceConfig
@@ -85,8 +86,7 @@ def ingest(
 ) -> Accepted:
     started = time.perf_counter()
     received_at = (now or datetime.now(UTC)).astimezone(UTC)
-    with db.read() as conn:
-        config = catalog.get_source(conn, source_id)
+    config = cached(("source", db.url, source_id), lambda: _load_source(db, source_id))
     adapter = adapter_for(config.platform)
     delivery = Delivery(body, {k.lower(): v for k, v in headers.items()}, received_at)
     try:
@@ -108,12 +108,11 @@ def ingest(
     platform_id = envelope.event_id if envelope else "sha256:" + hashlib.sha256(body).hexdigest()
     event_type = envelope.event_type if envelope else "unreadable"
 
+    # Look-ups come before the inbox write so no transaction waits on the network. A duplicate
+    # delivery repeats them (rare: platforms retry only what they saw fail) and is then
+    # recognised by the inbox's unique key.
     lookups: dict[str, Any] | None = None
     if envelope is not None:
-        with db.read() as conn:
-            existing = inbox.find_event_id(conn, source_id, platform_id)
-        if existing:
-            return _finish(source_id, Accepted(existing, "duplicate"), started)
         try:
             lookups = fetch_lookups(adapter, envelope, config, lookup_timeout)
         except LedgerbridgeError as exc:
@@ -141,6 +140,11 @@ def ingest(
     return _finish(source_id, accepted, started)
 
 
+def _load_source(db: Database, source_id: str) -> SourceConfig:
+    with db.read() as conn:
+        return catalog.get_source(conn, source_id)
+
+
 def post_inbox_event(
     conn: Any,
     adapter: Adapter,
@@ -156,7 +160,10 @@ def post_inbox_event(
     try:
         with conn.begin_nested():
             events = adapter.normalize(envelope, lookups, config)
-            outcome = post_events(conn, ledger_view(conn, config.ledger), config, events, event_id)
+            ledger = cached(
+                ("ledger", conn.engine.url, config.ledger), lambda: ledger_view(conn, config.ledger)
+            )
+            outcome = post_events(conn, ledger, config, events, event_id)
     except LedgerbridgeError as exc:
         inbox.mark(conn, event_id, "failed", error=f"{exc.code}: {exc.message}", lookups=kept)
         return Accepted(event_id, "failed")

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ledgerbridge.domain.accounts import CHARTS, Account, AccountType, Role, clearing_account
 from ledgerbridge.domain.errors import ConflictError, NotFoundError, ValidationError
 from ledgerbridge.domain.money import normalize_currency
+from ledgerbridge.service.cache import forget
 from ledgerbridge.sources.base import SourceConfig
 from ledgerbridge.sources.registry import PLATFORMS, adapter_for
 from ledgerbridge.store import catalog, inbox
@@ -42,6 +43,7 @@ def create_ledger(
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationError(f"unknown time zone {timezone!r}", field="timezone") from None
+    forget()
     with db.write() as conn:
         if catalog.ledger_exists(conn, ledger_id):
             if exist_ok:
@@ -62,6 +64,7 @@ def add_account(
         raise ValidationError(
             "gateway_clearing accounts are created with their source", field="role"
         )
+    forget()
     with db.write() as conn:
         catalog.get_ledger(conn, ledger_id)
         if catalog.account_exists(conn, ledger_id, code):
@@ -99,6 +102,7 @@ def add_source(
         credentials=dict(api_credentials or {}),
         settings=merged,
     )
+    forget()
     with db.write() as conn:
         catalog.get_ledger(conn, ledger)
         if catalog.source_exists(conn, source_id):
@@ -143,6 +147,7 @@ def _check_recognised_once(conn: Any, new: SourceConfig) -> None:
 def rotate_secret(
     db: Database, source_id: str, new_secret: str, keep_previous: bool = True
 ) -> None:
+    forget()
     with db.write() as conn:
         config = catalog.get_source(conn, source_id)
         kept = (new_secret, config.secrets[0]) if keep_previous else (new_secret,)

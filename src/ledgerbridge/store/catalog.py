@@ -36,7 +36,10 @@ def create_ledger(
 ) -> None:
     conn.execute(
         insert(ledgers).values(
-            id=ledger_id, base_currency=base_currency, chart=chart, timezone=timezone,
+            id=ledger_id,
+            base_currency=base_currency,
+            chart=chart,
+            timezone=timezone,
             created_at=now(),
         )
     )

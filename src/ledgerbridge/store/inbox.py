@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import JSON, Connection, and_, bindparam, func, select, update
 
 from ledgerbridge.store.catalog import now
 from ledgerbridge.store.ids import new_id
 from ledgerbridge.store.tables import entry_events, events
+from ledgerbridge.store.upsert import insert_new
 
 
 def find_event_id(conn: Connection, source_id: str, platform_event_id: str) -> str | None:
@@ -35,23 +35,22 @@ def insert_event(
 ) -> str | None:
     """Store the event; None when (source, platform event id) is already in the inbox."""
     event_id = new_id("ev_")
-    try:
-        with conn.begin_nested():
-            conn.execute(
-                insert(events).values(
-                    id=event_id,
-                    source_id=source_id,
-                    platform_event_id=platform_event_id,
-                    event_type=event_type,
-                    received_at=received_at,
-                    raw_body=raw_body,
-                    headers=dict(headers),
-                    lookups=dict(lookups) if lookups is not None else None,
-                    status="received",
-                    attempts=0,
-                )
-            )
-    except IntegrityError:
+    row = {
+        "id": event_id,
+        "source_id": source_id,
+        "platform_event_id": platform_event_id,
+        "event_type": event_type,
+        "received_at": received_at,
+        "raw_body": raw_body,
+        "headers": dict(headers),
+        "lookups": dict(lookups) if lookups is not None else None,
+        "status": "received",
+        "attempts": 0,
+        "error": None,
+        "note": None,
+        "processed_at": None,
+    }
+    if not insert_new(conn, events, row):
         return None
     return event_id
 
@@ -65,16 +64,31 @@ def mark(
     note: str | None = None,
     lookups: Mapping[str, Any] | None = None,
 ) -> None:
-    values: dict[str, Any] = {
-        "status": status,
-        "error": error,
-        "note": note,
-        "processed_at": now(),
-        "attempts": events.c.attempts + 1,
+    params: dict[str, Any] = {
+        "b_id": event_id,
+        "b_status": status,
+        "b_error": error,
+        "b_note": note,
+        "b_at": now(),
     }
-    if lookups is not None:
-        values["lookups"] = dict(lookups)
-    conn.execute(update(events).where(events.c.id == event_id).values(**values))
+    if lookups is None:
+        conn.execute(_MARK, params)
+    else:
+        conn.execute(_MARK_WITH_LOOKUPS, {**params, "b_lookups": dict(lookups)})
+
+
+_MARK = (
+    update(events)
+    .where(events.c.id == bindparam("b_id"))
+    .values(
+        status=bindparam("b_status"),
+        error=bindparam("b_error"),
+        note=bindparam("b_note"),
+        processed_at=bindparam("b_at"),
+        attempts=events.c.attempts + 1,
+    )
+)
+_MARK_WITH_LOOKUPS = _MARK.values(lookups=bindparam("b_lookups", type_=JSON))
 
 
 def get_event(conn: Connection, event_id: str) -> dict[str, Any] | None:

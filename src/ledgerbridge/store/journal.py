@@ -8,13 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, insert, select
-from sqlalchemy.exc import IntegrityError
 
 from ledgerbridge.domain.journal import JournalEntry, Line
 from ledgerbridge.domain.money import from_minor, to_minor
 from ledgerbridge.store.catalog import now
 from ledgerbridge.store.ids import new_id
 from ledgerbridge.store.tables import accounts, entries, entry_events, lines
+from ledgerbridge.store.upsert import insert_new
 
 
 def find_entry_id(conn: Connection, ledger_id: str, key: str) -> str | None:
@@ -32,23 +32,19 @@ def insert_entry(
 ) -> str | None:
     """Write a balanced entry and its lines; None when its key is already posted."""
     entry_id = new_id("je_")
-    try:
-        with conn.begin_nested():
-            conn.execute(
-                insert(entries).values(
-                    id=entry_id,
-                    ledger_id=entry.ledger,
-                    key=entry.key,
-                    effective_date=entry.effective_date,
-                    posted_at=now(),
-                    description=entry.description,
-                    source_id=entry.source,
-                    mapping_version=mapping_version,
-                    reverses_id=reverses_id,
-                    note=entry.note,
-                )
-            )
-    except IntegrityError:
+    row = {
+        "id": entry_id,
+        "ledger_id": entry.ledger,
+        "key": entry.key,
+        "effective_date": entry.effective_date,
+        "posted_at": now(),
+        "description": entry.description,
+        "source_id": entry.source,
+        "mapping_version": mapping_version,
+        "reverses_id": reverses_id,
+        "note": entry.note,
+    }
+    if not insert_new(conn, entries, row):
         return None
     conn.execute(
         insert(lines),

@@ -36,8 +36,13 @@ ledgers = Table(
     Column("id", String(64), primary_key=True),
     Column("base_currency", String(3), nullable=False),
     Column("chart", String(32), nullable=False),
-    Column("timezone", String(64), nullable=False, server_default="UTC",
-           doc="IANA zone: an event's date (and so its rate date) is its day here"),
+    Column(
+        "timezone",
+        String(64),
+        nullable=False,
+        server_default="UTC",
+        doc="IANA zone: an event's date (and so its rate date) is its day here",
+    ),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
