@@ -7,7 +7,7 @@ from fastapi import Depends, FastAPI
 from ledgerbridge import __version__
 from ledgerbridge.api import errors
 from ledgerbridge.api.auth import require_api_key
-from ledgerbridge.api.routes import entries, events, ledgers, ops, sources, webhooks
+from ledgerbridge.api.routes import entries, events, ledgers, ops, rates, sources, webhooks
 from ledgerbridge.config import Settings
 from ledgerbridge.store.database import Database
 
@@ -26,6 +26,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     protected = [Depends(require_api_key)]
     app.include_router(webhooks.router)
     app.include_router(ops.router)
-    for router in (sources.router, ledgers.router, events.router, entries.router):
+    for router in (
+        sources.router,
+        ledgers.router,
+        events.router,
+        entries.router,
+        rates.router,
+    ):
         app.include_router(router, dependencies=protected)
     return app

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
-from ledgerbridge.cli import apikey, source
+from ledgerbridge.cli import apikey, rates, source
 from ledgerbridge.config import Settings
 from ledgerbridge.domain.errors import LedgerbridgeError
 from ledgerbridge.store.database import Database
@@ -18,6 +18,7 @@ from ledgerbridge.store.database import Database
 app = typer.Typer(no_args_is_help=True, help="Stores and gateways to a balanced general ledger.")
 app.add_typer(source.app, name="source")
 app.add_typer(apikey.app, name="apikey")
+app.add_typer(rates.app, name="rates")
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -114,5 +115,7 @@ def revalue(
     from ledgerbridge.service.revalue import revalue as run
 
     for r in run(database(), ledger, period):
-        print(f"{r.account}\t{r.balance} {r.currency}\tcarried {r.carried}\tat close "
-              f"{r.revalued}\tdifference {r.difference}\t{r.entry_id or 'no entry'}")
+        print(
+            f"{r.account}\t{r.balance} {r.currency}\tcarried {r.carried}\tat close "
+            f"{r.revalued}\tdifference {r.difference}\t{r.entry_id or 'no entry'}"
+        )

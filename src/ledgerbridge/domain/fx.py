@@ -89,9 +89,7 @@ def round_rate(value: Decimal) -> Decimal:
         return +value
 
 
-def cross_rate(
-    frm: str, to: str, per_pivot: Mapping[str, Decimal], pivot: str = "EUR"
-) -> Decimal:
+def cross_rate(frm: str, to: str, per_pivot: Mapping[str, Decimal], pivot: str = "EUR") -> Decimal:
     """Units of ``to`` per one unit of ``frm``, both quoted against ``pivot``.
 
     ``per_pivot[X]`` is X units per one ``pivot`` unit (the ECB's table for one day);

@@ -14,18 +14,19 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-TTL_SECONDS = 2.0
+TTL_SECONDS = 2
+_TTL_NS = TTL_SECONDS * 1_000_000_000
 
-_values: dict[tuple[Any, ...], tuple[float, Any]] = {}
+_values: dict[tuple[Any, ...], tuple[int, Any]] = {}
 _lock = threading.Lock()
 
 
 def cached(key: tuple[Any, ...], load: Callable[[], T]) -> T:
     """The value for ``key``, loaded by ``load`` when absent or older than TTL_SECONDS."""
-    now = time.monotonic()
+    now = time.monotonic_ns()
     with _lock:
         hit = _values.get(key)
-    if hit is not None and now - hit[0] < TTL_SECONDS:
+    if hit is not None and now - hit[0] < _TTL_NS:
         return hit[1]  # type: ignore[no-any-return]
     value = load()
     with _lock:

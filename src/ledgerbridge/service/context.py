@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import Connection
 
 from ledgerbridge.domain.accounts import Role
-from ledgerbridge.domain.errors import MissingRateError, UnmappableEventError
+from ledgerbridge.domain.errors import UnmappableEventError
 from ledgerbridge.domain.events import CommerceEvent, Refund, Sale
-from ledgerbridge.domain.posting import PostingContext, RateQuote
+from ledgerbridge.domain.posting import PostingContext
 from ledgerbridge.service.cache import cached
+from ledgerbridge.service.rates import rate_lookup
 from ledgerbridge.sources.base import SourceConfig
 from ledgerbridge.store import catalog
+
+__all__ = ["LedgerView", "gateway_source_for", "ledger_view", "posting_context", "rate_lookup"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,18 +73,3 @@ def posting_context(
         dimensions={"source": config.id},
         timezone=ledger.timezone,
     )
-
-
-def rate_lookup(conn: Connection, base_currency: str):  # type: ignore[no-untyped-def]
-    def rate_for(currency: str, day: date) -> RateQuote:
-        found = catalog.find_rate(conn, base_currency, currency, day)
-        if found is None:
-            raise MissingRateError(
-                f"no rate for {currency}/{base_currency} on {day.isoformat()}",
-                pair=f"{currency}/{base_currency}",
-                day=day.isoformat(),
-            )
-        quote_per_base, rate_day, source = found
-        return RateQuote(1 / quote_per_base, rate_day, source)
-
-    return rate_for

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import Connection, and_, insert, select, update
 
 from ledgerbridge.domain.accounts import CHARTS, Account, AccountType, Role
 from ledgerbridge.domain.errors import NotFoundError
@@ -195,27 +195,3 @@ def put_rate(
         )
     else:
         conn.execute(update(rates).where(key).values(rate=str(rate), created_at=now()))
-
-
-def find_rate(
-    conn: Connection, base: str, quote: str, day: date
-) -> tuple[Decimal, date, str] | None:
-    """The newest rate on or before ``day`` for base/quote (or quote/base, inverted);
-    a manual rate wins over a feed's on the same day."""
-    query = (
-        select(rates.c.base, rates.c.rate, rates.c.day, rates.c.source)
-        .where(
-            or_(
-                and_(rates.c.base == base, rates.c.quote == quote),
-                and_(rates.c.base == quote, rates.c.quote == base),
-            ),
-            rates.c.day <= day,
-        )
-        .order_by(rates.c.day.desc(), (rates.c.source == "manual").desc())
-        .limit(1)
-    )
-    row = conn.execute(query).first()
-    if row is None:
-        return None
-    value = Decimal(row.rate)
-    return (value if row.base == base else 1 / value), row.day, row.source

@@ -13,10 +13,11 @@ naming the line.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # no stubs are installed
 
 from ledgerbridge.domain.errors import ValidationError
 from ledgerbridge.domain.fx import Rate
@@ -25,6 +26,7 @@ NAMESPACE = "http://www.ecb.int/vocabulary/2002-08-01/eurofxref"
 SOURCE = "ecb"
 BASE = "EUR"
 _CUBE = f"{{{NAMESPACE}}}Cube"
+_PLAIN = re.compile(r"[0-9]{1,12}(\.[0-9]{1,12})?")
 
 
 def _parser() -> etree.XMLParser:
@@ -89,10 +91,12 @@ def _currency(cube: etree._Element, name: str) -> str:
 
 def _rate(cube: etree._Element, name: str) -> Decimal:
     text = (cube.get("rate") or "").strip()
+    if not _PLAIN.fullmatch(text):  # no exponents, signs or NaN: the ECB writes plain decimals
+        raise _fail(cube, name, f"rate {text!r} is not a plain decimal")
     try:
         value = Decimal(text)
-    except InvalidOperation:
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
         raise _fail(cube, name, f"rate {text!r} is not a decimal") from None
-    if not value.is_finite() or value <= 0:
+    if value <= 0:
         raise _fail(cube, name, f"rate {text!r} is not a positive decimal")
     return value
