@@ -68,6 +68,9 @@ class Charge(_Event):
 
     amount: Decimal
     order_reference: str | None = None
+    settled_currency: str | None = None
+    settled_amount: Decimal | None = None
+    """What the gateway credited in its settlement currency: its own rate for this charge."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -182,7 +182,8 @@ def test_charge_succeeded_is_a_charge_and_a_fee_in_settlement_currency() -> None
                         {"balance_transaction": fixture("balance_transaction_charge.json")})
     assert events == [
         Charge(key=f"st1:charge:{CHARGE}", reference=CHARGE, occurred_at=at(1732608003),
-               currency="EUR", amount=Decimal("49.90"), order_reference="WC-2201"),
+               currency="EUR", amount=Decimal("49.90"), order_reference="WC-2201",
+               settled_currency="USD", settled_amount=Decimal("54.21")),
         Fee(key=f"st1:fee:{TXN}", reference=CHARGE, occurred_at=at(1732608001),
             currency="USD", amount=Decimal("1.06"), charge_reference=CHARGE),
         Conversion(key=f"st1:fx:{TXN}", reference=TXN, occurred_at=at(1732608001),

@@ -54,6 +54,9 @@ class DraftLine:
     currency: str
     dimensions: Mapping[str, str] = field(default_factory=dict)
     carried_by: str | None = None
+    gateway_rate: tuple[str, Decimal] | None = None
+    """(currency, rate) the gateway itself converted this line at: wins over the feed when
+    that currency is the ledger's base."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,9 @@ class Draft:
     effective_date: date
     description: str
     lines: tuple[DraftLine, ...]
+    residual_account: str | None = None
+    """Where a base residual goes: fx_gain_loss when lines are relieved at carrying value
+    (a realised difference); None for the rounding account (a conversion's rounding)."""
 
 
 def line(

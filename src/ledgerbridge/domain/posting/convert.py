@@ -54,6 +54,9 @@ def to_entry(
         carried = _carried(dl, base_currency, carrying, draft.effective_date)
         if carried is not None:
             quote, base = carried
+        elif dl.gateway_rate is not None and dl.gateway_rate[0] == base_currency:
+            quote = RateQuote(dl.gateway_rate[1], draft.effective_date, "gateway")
+            base = round_half_even(dl.amount * quote.rate, base_currency)
         else:
             quote = (
                 IDENTITY
@@ -76,17 +79,20 @@ def to_entry(
         )
     residual = sum((x.base_amount for x in lines), Decimal(0))
     if residual:
+        realised = draft.residual_account is not None and any(
+            x.rate_source == "carrying" for x in lines
+        )
         zero = Decimal(0).scaleb(-exponent(base_currency))
         lines.append(
             Line(
-                rounding_account,
+                draft.residual_account if realised and draft.residual_account else rounding_account,
                 zero,
                 base_currency,
                 -residual,
                 base_currency,
                 Decimal(1),
                 None,
-                "rounding",
+                "realised fx" if realised else "rounding",
             )
         )
     return JournalEntry.balanced(

@@ -19,8 +19,11 @@ from ledgerbridge.domain.posting.context import Draft, DraftLine, PostingContext
 def conversion_draft(event: Conversion, ctx: PostingContext) -> Draft | None:
     if event.amount == 0 and event.to_amount == 0:
         return None
-    clearing, fx, d = ctx.clearing, ctx.account(Role.FX_GAIN_LOSS), {**ctx.dimensions,
-                                                                      **event.dimensions}
+    clearing, fx, d = (
+        ctx.clearing,
+        ctx.account(Role.FX_GAIN_LOSS),
+        {**ctx.dimensions, **event.dimensions},
+    )
     c, to = event.currency, event.to_currency
     return Draft(
         key=event.key,

@@ -6,6 +6,8 @@ the gateway recognises revenue itself (no store in front of it): the sale is rec
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ledgerbridge.domain.accounts import Role
 from ledgerbridge.domain.events import Charge, Fee, GatewayRefund
 from ledgerbridge.domain.posting.context import Draft, PostingContext, line
@@ -15,13 +17,16 @@ def charge_draft(event: Charge, ctx: PostingContext) -> Draft | None:
     if not ctx.recognize_revenue:
         return None
     c, d = event.currency, event.dimensions
+    rate = None
+    if event.settled_currency and event.settled_amount is not None and event.amount:
+        rate = (event.settled_currency, event.settled_amount / event.amount)
     return Draft(
         key=event.key,
         effective_date=ctx.day(event.occurred_at),
         description=f"Sale by charge {event.reference}",
         lines=(
-            line(ctx, Role.GATEWAY_CLEARING, event.amount, c, d),
-            line(ctx, Role.SALES, -event.amount, c, d),
+            replace(line(ctx, Role.GATEWAY_CLEARING, event.amount, c, d), gateway_rate=rate),
+            replace(line(ctx, Role.SALES, -event.amount, c, d), gateway_rate=rate),
         ),
     )
 

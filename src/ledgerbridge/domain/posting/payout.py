@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ledgerbridge.domain.accounts import Role
 from ledgerbridge.domain.events import Payout
 from ledgerbridge.domain.posting.context import Draft, PostingContext, line
@@ -18,6 +20,9 @@ def payout_draft(event: Payout, ctx: PostingContext) -> Draft | None:
         description=f"Payout {event.reference}",
         lines=(
             line(ctx, Role.BANK, event.amount, c, d),
-            line(ctx, Role.GATEWAY_CLEARING, -event.amount, c, d),
+            replace(line(ctx, Role.GATEWAY_CLEARING, -event.amount, c, d), carried_by=ctx.clearing),
         ),
+        # Paid out in a foreign currency: the bank takes it at the day's rate, clearing gives it
+        # up at what it was carried at; the difference is realised FX, not rounding.
+        residual_account=ctx.account(Role.FX_GAIN_LOSS),
     )

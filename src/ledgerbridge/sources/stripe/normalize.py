@@ -73,6 +73,9 @@ def _charge(ctx: _Context, charge: Json) -> list[CommerceEvent]:
     charge_id = wire.stripe_id(charge, "id", where)
     code = wire.currency(charge, where)
     name = "amount_captured" if charge.get("amount_captured") else "amount"
+    txn = _charge_balance_transaction(ctx, charge)
+    settled = wire.currency(txn, "balance_transaction") if txn else None
+    converted = txn is not None and settled != code
     events: list[CommerceEvent] = [
         Charge(
             key=f"{ctx.source}:charge:{charge_id}",
@@ -81,9 +84,12 @@ def _charge(ctx: _Context, charge: Json) -> list[CommerceEvent]:
             currency=code,
             amount=wire.amount(charge, name, where, code),
             order_reference=_order_reference(charge),
+            settled_currency=settled if converted else None,
+            settled_amount=wire.amount(txn, "amount", "balance_transaction", settled)
+            if txn is not None and settled and converted
+            else None,
         )
     ]
-    txn = _charge_balance_transaction(ctx, charge)
     fee = _fee(ctx, txn, charge_id, "balance_transaction") if txn else None
     if fee:
         events.append(fee)
