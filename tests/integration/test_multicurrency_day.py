@@ -120,7 +120,8 @@ def test_five_currencies_settled_in_usd_leave_clearing_at_zero(
     )
     for entry in entries:
         for line in entry["lines"]:
-            assert line["rate"] and line["rate_source"]
+            assert line["rate"]
+            assert line["rate_source"]
             if line["currency"] != "EUR":
                 assert line["rate_date"] is not None
                 assert line["rate_source"] in ("ecb", "manual", "carrying")

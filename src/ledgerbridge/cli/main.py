@@ -43,12 +43,23 @@ def database() -> Database:
 
 @app.command()
 @fails_cleanly
-def init(base_currency: str = typer.Option("EUR", help="The ledger's base currency")) -> None:
-    """Create the schema and ledger `default` with the retail chart (safe to run twice)."""
+def init(
+    base_currency: str = typer.Option("EUR", help="The ledger's base currency"),
+    timezone: str = typer.Option("UTC", help="The ledger's IANA time zone (an event's date)"),
+    rates: bool = typer.Option(True, help="Load the offline ECB history into the rate store"),
+) -> None:
+    """Create the schema and ledger `default` with the retail chart (safe to run twice), and
+    load the ECB reference rates shipped offline (no network needed)."""
+    from ledgerbridge.service.rates import load_offline
     from ledgerbridge.service.setup import init as do_init
 
-    created = do_init(database(), base_currency)
+    db = database()
+    created = do_init(db, base_currency, timezone=timezone)
     print("ledger default created" if created else "ledger default already exists")
+    if rates:
+        loaded = load_offline(db)
+        print("offline ECB rates already loaded" if loaded.skipped
+              else f"{loaded.rows} offline ECB reference rates loaded")
 
 
 @app.command()

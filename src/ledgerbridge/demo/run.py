@@ -20,6 +20,7 @@ from ledgerbridge.config import Settings
 from ledgerbridge.demo.day import Secrets, Webhook, build_day
 from ledgerbridge.demo.standin import StandIn
 from ledgerbridge.service import journal, setup
+from ledgerbridge.service.rates import load_offline
 from ledgerbridge.store.database import Database
 
 console = Console()
@@ -141,6 +142,7 @@ def run_demo(*, base_currency: str, orders: int, directory: str, seed: int) -> i
     db = Database(f"sqlite:///{path}")
     with StandIn() as standin:
         keys = configure(db, standin.url, base_currency)
+        rates = load_offline(db)  # the ECB history shipped offline: no network needed
         api_key = setup.create_api_key(db, "demo")
         day = build_day(keys, orders=orders, currency=base_currency.upper(), seed=seed)
         for route, document, query in day.documents:
@@ -152,6 +154,7 @@ def run_demo(*, base_currency: str, orders: int, directory: str, seed: int) -> i
             "forged",
         )
         with Server(db, free_port()) as server:
+            console.print(f"rate store: {rates.rows:,} ECB reference rates loaded offline")
             console.print(
                 f"[bold]ledgerbridge demo[/]: {len(day.webhooks)} signed webhooks "
                 f"({day.orders} orders, {day.refunds} refunds, 1 dispute, 1 payout) "

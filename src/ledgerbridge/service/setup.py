@@ -20,11 +20,13 @@ from ledgerbridge.store.ids import new_id
 DEFAULT_LEDGER = "default"
 
 
-def init(db: Database, base_currency: str = "EUR") -> bool:
+def init(db: Database, base_currency: str = "EUR", *, timezone: str = "UTC") -> bool:
     """Create the schema and ledger ``default`` with the retail chart. Safe to run twice:
     returns False when the ledger was already there."""
     db.migrate()
-    return create_ledger(db, DEFAULT_LEDGER, base_currency, "retail", exist_ok=True)
+    return create_ledger(
+        db, DEFAULT_LEDGER, base_currency, "retail", exist_ok=True, timezone=timezone
+    )
 
 
 def create_ledger(
