@@ -169,7 +169,7 @@ class CompiledMapping:
                 continue
             if (rule.tests or rule.expr is not None) and not self._holds(rule, facts, False):
                 continue
-            return rule.reason or f"{rule.label}"
+            return rule.reason or f"{rule.label}: {_said(rule, event_type)}"
         return None
 
     def require(self, facts: Facts) -> None:
@@ -282,6 +282,12 @@ def _amount(event: CommerceEvent | None) -> str | None:
     if found is None:
         found = getattr(event, "amount", None)
     return decimal_text(found) if isinstance(found, Decimal) else None
+
+
+def _said(rule: Rule, event_type: str) -> str:
+    if rule.event_types is not None:
+        return f"event type {event_type}"
+    return "zero amount" if rule.zero_amount else "conditions hold"
 
 
 def _is_zero(text: str | None) -> bool:
