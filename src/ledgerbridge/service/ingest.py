@@ -23,6 +23,7 @@ from ledgerbridge.domain.errors import LedgerbridgeError, SignatureError
 from ledgerbridge.service import metrics
 from ledgerbridge.service.cache import cached
 from ledgerbridge.service.context import ledger_view
+from ledgerbridge.service.mapping import active_mapping
 from ledgerbridge.service.post import post_events
 from ledgerbridge.sources.base import Adapter, Delivery, Envelope, SourceConfig
 from ledgerbridge.sources.registry import adapter_for
@@ -163,7 +164,10 @@ def post_inbox_event(
             ledger = cached(
                 ("ledger", conn.engine.url, config.ledger), lambda: ledger_view(conn, config.ledger)
             )
-            outcome = post_events(conn, ledger, config, events, event_id)
+            mapping = active_mapping(conn, config.id, config.ledger)
+            outcome = post_events(
+                conn, ledger, config, events, event_id, envelope=envelope, mapping=mapping
+            )
     except LedgerbridgeError as exc:
         inbox.mark(conn, event_id, "failed", error=f"{exc.code}: {exc.message}", lookups=kept)
         return Accepted(event_id, "failed")

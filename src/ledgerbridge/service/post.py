@@ -7,7 +7,7 @@ the savepoint and keeps the event as failed, with the message, for replay.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -21,7 +21,8 @@ from ledgerbridge.domain.money import from_minor, round_half_even, to_minor
 from ledgerbridge.domain.posting import drafts_for, to_entry
 from ledgerbridge.domain.posting.convert import CarryingFor
 from ledgerbridge.service.context import LedgerView, posting_context, rate_lookup
-from ledgerbridge.sources.base import SourceConfig
+from ledgerbridge.service.mapping import ActiveMapping
+from ledgerbridge.sources.base import Envelope, SourceConfig
 from ledgerbridge.store import journal
 
 
@@ -60,10 +61,21 @@ def post_events(
     config: SourceConfig,
     events: list[CommerceEvent],
     event_id: str,
+    *,
+    envelope: Envelope | None = None,
+    mapping: ActiveMapping | None = None,
+    key_suffix: str = "",
 ) -> Outcome:
+    """Post each canonical event; ``mapping`` (the source's active version) may ignore an
+    event, choose its accounts and clearing account, and add dimensions to its lines.
+    ``key_suffix`` makes new business keys (a re-post under a new mapping version)."""
     outcome = Outcome()
     if not events:
-        outcome.notes.append("event type posts nothing")
+        if mapping is not None and envelope is not None:
+            ignored = mapping.compiled.check_event_type(envelope.event_type, known=False)
+            outcome.notes.append(ignored or "event type posts nothing")
+        else:
+            outcome.notes.append("event type posts nothing")
     rate_for = rate_lookup(conn, ledger.base_currency)
     carrying = carrying_lookup(conn, ledger)
     rounding = ledger.roles.get(Role.ROUNDING, "")
@@ -72,10 +84,29 @@ def post_events(
             _reverse_payout(conn, ledger, event, event_id, outcome)
             continue
         ctx = posting_context(conn, ledger, config, event)
+        if mapping is not None and envelope is not None:
+            applied = mapping.compiled.apply(
+                envelope.payload,
+                event_type=envelope.event_type,
+                role_defaults=ctx.accounts,
+                event=event,
+                source=config.id,
+            )
+            if applied.ignored_reason:
+                outcome.notes.append(f"{event.key} ignored by mapping: {applied.ignored_reason}")
+                continue
+            ctx = replace(
+                ctx,
+                accounts=applied.accounts,
+                clearing=applied.clearing or ctx.clearing,
+                dimensions={**ctx.dimensions, **applied.dimensions},
+            )
         draft = drafts_for(event, ctx)
         if draft is None:
             outcome.notes.append(f"{type(event).__name__} {event.reference} posts nothing")
             continue
+        if key_suffix:
+            draft = replace(draft, key=draft.key + key_suffix)
         if journal.find_entry_id(conn, ledger.id, draft.key) is not None:
             outcome.notes.append(f"{draft.key} already posted")
             continue
@@ -88,7 +119,8 @@ def post_events(
             rounding_account=rounding,
             carrying=carrying,
         )
-        entry_id = journal.insert_entry(conn, entry, event_ids=[event_id])
+        version = mapping.version if mapping is not None else None
+        entry_id = journal.insert_entry(conn, entry, event_ids=[event_id], mapping_version=version)
         if entry_id is None:
             outcome.notes.append(f"{draft.key} already posted")
         else:

@@ -143,6 +143,15 @@ lines = Table(
     Index("ix_lines_ledger_account", "ledger_id", "account_code"),
 )
 
+mapping_versions = Table(
+    "mapping_versions",
+    metadata,
+    Column("source_id", String(64), ForeignKey("sources.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("document", JSON, nullable=False, doc="the mapping as uploaded (validated in full)"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 rates = Table(
     "rates",
     metadata,
