@@ -7,7 +7,16 @@ from fastapi import Depends, FastAPI
 from ledgerbridge import __version__
 from ledgerbridge.api import errors
 from ledgerbridge.api.auth import require_api_key
-from ledgerbridge.api.routes import entries, events, ledgers, ops, rates, sources, webhooks
+from ledgerbridge.api.routes import (
+    entries,
+    events,
+    ledgers,
+    mapping,
+    ops,
+    rates,
+    sources,
+    webhooks,
+)
 from ledgerbridge.config import Settings
 from ledgerbridge.store.database import Database
 
@@ -32,6 +41,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         events.router,
         entries.router,
         rates.router,
+        mapping.router,
     ):
         app.include_router(router, dependencies=protected)
     return app

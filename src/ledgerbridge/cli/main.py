@@ -58,8 +58,11 @@ def init(
     print("ledger default created" if created else "ledger default already exists")
     if rates:
         loaded = load_offline(db)
-        print("offline ECB rates already loaded" if loaded.skipped
-              else f"{loaded.rows} offline ECB reference rates loaded")
+        print(
+            "offline ECB rates already loaded"
+            if loaded.skipped
+            else f"{loaded.rows} offline ECB reference rates loaded"
+        )
 
 
 @app.command()

@@ -3,6 +3,7 @@ Money goes out as decimal strings beside its currency (API.md), never as a float
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -65,6 +66,7 @@ def list_entries(
     account: str | None,
     limit: int,
     cursor: str | None,
+    dimensions: Mapping[str, str] | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     with db.read() as conn:
         catalog.get_ledger(conn, ledger)
@@ -77,25 +79,37 @@ def list_entries(
             account=account,
             limit=limit + 1,
             after=cursor,
+            dimensions=dimensions,
         )
         docs = [entry_document(conn, i) for i in ids[:limit]]
     return docs, ids[limit - 1] if len(ids) > limit else None
 
 
-def trial_balance(db: Database, ledger: str, as_of: date | None) -> dict[str, Any]:
+def trial_balance(
+    db: Database,
+    ledger: str,
+    as_of: date | None,
+    *,
+    dimensions: Mapping[str, str] | None = None,
+    group_by: str | None = None,
+) -> dict[str, Any]:
+    """In base currency; filtered to lines carrying ``dimensions``, split by ``group_by``."""
     with db.read() as conn:
         base = catalog.get_ledger(conn, ledger)["base_currency"]
-        rows = journal.trial_balance(conn, ledger, as_of)
+        rows = journal.trial_balance(conn, ledger, as_of, dimensions=dimensions, group_by=group_by)
     debit = sum(r["debit"] for r in rows)
     credit = sum(r["credit"] for r in rows)
     return {
         "ledger": ledger,
         "base_currency": base,
         "as_of": as_of.isoformat() if as_of else None,
+        "dimensions": dict(dimensions or {}),
+        "group_by": group_by,
         "rows": [
             {
                 "account": r["account"],
                 "role": r["role"],
+                **({"dimension": r["dimension"]} if group_by else {}),
                 "debit": str(from_minor(r["debit"], base)),
                 "credit": str(from_minor(r["credit"], base)),
                 "balance": str(from_minor(r["debit"] - r["credit"], base)),

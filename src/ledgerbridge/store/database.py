@@ -96,6 +96,18 @@ class Database:
             yield conn
 
     @contextmanager
+    def rehearse(self) -> Iterator[Connection]:
+        """A write transaction that is always rolled back: see what would be written."""
+        with self._write_lock, self._guard():
+            conn = self.engine.connect()
+            transaction = conn.begin()
+            try:
+                yield conn
+            finally:
+                transaction.rollback()
+                conn.close()
+
+    @contextmanager
     def _guard(self) -> Iterator[None]:
         try:
             yield

@@ -3,11 +3,12 @@ back to Decimal with its currency's exponent (``from_minor``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, insert, select
+from sqlalchemy import Connection, and_, case, func, insert, literal, select
 
 from ledgerbridge.domain.journal import JournalEntry, Line
 from ledgerbridge.domain.money import from_minor, to_minor
@@ -128,6 +129,7 @@ def list_entry_ids(
     account: str | None,
     limit: int,
     after: str | None,
+    dimensions: Mapping[str, str] | None = None,
 ) -> list[str]:
     conditions: list[Any] = [entries.c.ledger_id == ledger_id]
     if since:
@@ -136,31 +138,48 @@ def list_entry_ids(
         conditions.append(entries.c.effective_date <= until)
     if source:
         conditions.append(entries.c.source_id == source)
-    if account:
-        conditions.append(
-            entries.c.id.in_(select(lines.c.entry_id).where(lines.c.account_code == account))
-        )
+    line_filters = [lines.c.account_code == account] if account else []
+    line_filters += [dimension(k) == v for k, v in (dimensions or {}).items()]
+    if line_filters:
+        conditions.append(entries.c.id.in_(select(lines.c.entry_id).where(*line_filters)))
     if after:
         conditions.append(entries.c.id > after)
     query = select(entries.c.id).where(and_(*conditions)).order_by(entries.c.id).limit(limit)
     return list(conn.execute(query).scalars())
 
 
-def trial_balance(conn: Connection, ledger_id: str, as_of: date | None) -> list[dict[str, Any]]:
-    """Per account: debit and credit totals in base minor units, with the account's role."""
+def dimension(name: str) -> Any:
+    """A line's dimension as text, the same SQL on both engines (JSON1 on SQLite, ->> on PG)."""
+    return lines.c.dimensions[name].as_string()
+
+
+def trial_balance(
+    conn: Connection,
+    ledger_id: str,
+    as_of: date | None,
+    *,
+    dimensions: Mapping[str, str] | None = None,
+    group_by: str | None = None,
+) -> list[dict[str, Any]]:
+    """Per account (and per value of ``group_by``): debit and credit totals in base minor
+    units, with the account's role; only lines whose dimensions match ``dimensions``."""
     amount = lines.c.base_amount_minor
+    group = dimension(group_by).label("dimension") if group_by else literal(None).label("dimension")
     query = (
         select(
             lines.c.account_code,
             lines.c.base_currency,
+            group,
             func.sum(case((amount > 0, amount), else_=0)).label("debit"),
             func.sum(case((amount < 0, -amount), else_=0)).label("credit"),
         )
         .select_from(lines.join(entries, entries.c.id == lines.c.entry_id))
         .where(lines.c.ledger_id == ledger_id)
-        .group_by(lines.c.account_code, lines.c.base_currency)
-        .order_by(lines.c.account_code)
+        .group_by(lines.c.account_code, lines.c.base_currency, *([group] if group_by else []))
+        .order_by(lines.c.account_code, *([group] if group_by else []))
     )
+    for name, value in (dimensions or {}).items():
+        query = query.where(dimension(name) == value)
     if as_of:
         query = query.where(entries.c.effective_date <= as_of)
     roles = dict(
@@ -173,6 +192,7 @@ def trial_balance(conn: Connection, ledger_id: str, as_of: date | None) -> list[
             "account": r.account_code,
             "role": roles.get(r.account_code),
             "base_currency": r.base_currency,
+            "dimension": r.dimension,
             "debit": int(r.debit),
             "credit": int(r.credit),
         }

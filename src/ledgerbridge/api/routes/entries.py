@@ -15,7 +15,26 @@ from ledgerbridge.service.post import reverse_entry
 router = APIRouter(prefix="/api/v1", tags=["journal"])
 
 
-@router.get("/entries", summary="Journal entries (debit lines positive, credit negative)")
+DIMENSION_HELP = (
+    "Filter by any dimension with `dimension.<name>=<value>` query parameters "
+    "(for example `?dimension.channel=amazon`); several are combined with AND."
+)
+
+
+def dimension_filters(request: Request) -> dict[str, str]:
+    """``?dimension.channel=amazon`` -> {"channel": "amazon"}: any dimension, no schema change."""
+    return {
+        key.removeprefix("dimension."): value
+        for key, value in request.query_params.items()
+        if key.startswith("dimension.") and len(key) > len("dimension.")
+    }
+
+
+@router.get(
+    "/entries",
+    summary="Journal entries (debit lines positive, credit negative)",
+    description=DIMENSION_HELP,
+)
 async def list_entries(
     request: Request,
     ledger: str = "default",
@@ -36,6 +55,7 @@ async def list_entries(
             account=account,
             limit=limit,
             cursor=cursor,
+            dimensions=dimension_filters(request),
         )
     )
     return {"items": items, "next_cursor": next_cursor}
@@ -58,8 +78,20 @@ async def reverse(entry_id: str, body: ReasonIn, request: Request) -> dict[str, 
     return await run_in_threadpool(run)
 
 
-@router.get("/trial-balance", summary="Trial balance in base currency")
+@router.get(
+    "/trial-balance",
+    summary="Trial balance in base currency",
+    description=DIMENSION_HELP + " `group_by=<dimension>` splits each account by its values.",
+)
 async def trial_balance(
-    request: Request, ledger: str = "default", as_of: date | None = None
+    request: Request,
+    ledger: str = "default",
+    as_of: date | None = None,
+    group_by: str | None = None,
 ) -> dict[str, Any]:
-    return await run_in_threadpool(journal.trial_balance, request.app.state.db, ledger, as_of)
+    filters = dimension_filters(request)
+    return await run_in_threadpool(
+        lambda: journal.trial_balance(
+            request.app.state.db, ledger, as_of, dimensions=filters, group_by=group_by
+        )
+    )
