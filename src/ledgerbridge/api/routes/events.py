@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from ledgerbridge.api.schemas import ReplayIn
-from ledgerbridge.service import journal, replay
+from ledgerbridge.service import journal, replay, repost
 
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
 
@@ -52,6 +52,19 @@ async def replay_many(body: ReplayIn, request: Request) -> dict[str, Any]:
         "posted": sum(r.status == "posted" for r in results),
         "failed": sum(r.status == "failed" for r in results),
     }
+
+
+@router.post(
+    "/{event_id}/repost",
+    summary="Re-post under the active mapping: reverse its entries, post anew (explicit only)",
+)
+async def repost_one(event_id: str, request: Request) -> dict[str, Any]:
+    state = request.app.state
+    return await run_in_threadpool(
+        lambda: repost.repost(
+            state.db, event_id, lookup_timeout=state.settings.lookup_timeout_seconds
+        )
+    )
 
 
 @router.get("/{event_id}", summary="One event with its raw body (base64) and stored headers")
