@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
+    app.state.ingest_limiter = webhooks.ingest_limiter(app.state.db.dialect)
     errors.install(app)
     protected = [Depends(require_api_key)]
     app.include_router(webhooks.router)

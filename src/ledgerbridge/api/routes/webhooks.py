@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import anyio
+from anyio import to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from ledgerbridge.service.ingest import ingest
 
 router = APIRouter(tags=["webhooks"])
+
+INGEST_THREADS = {"sqlite": 4, "postgresql": 16}
+"""Worker threads for ingest: SQLite takes one writer at a time, so a few threads (which still
+overlap platform look-ups) beat forty contending for its lock and the GIL."""
+
+
+def ingest_limiter(dialect: str) -> anyio.CapacityLimiter:
+    return anyio.CapacityLimiter(INGEST_THREADS.get(dialect, 8))
 
 
 @router.post(
@@ -24,12 +33,14 @@ router = APIRouter(tags=["webhooks"])
 async def receive(source_id: str, request: Request) -> JSONResponse:
     body = await request.body()
     state = request.app.state
-    accepted = await run_in_threadpool(
-        ingest,
-        state.db,
-        source_id,
-        body,
-        dict(request.headers),
-        lookup_timeout=state.settings.lookup_timeout_seconds,
+    accepted = await to_thread.run_sync(
+        lambda: ingest(
+            state.db,
+            source_id,
+            body,
+            dict(request.headers),
+            lookup_timeout=state.settings.lookup_timeout_seconds,
+        ),
+        limiter=state.ingest_limiter,
     )
     return JSONResponse({"event_id": accepted.event_id, "status": accepted.status})
