@@ -12,7 +12,7 @@ import hashlib
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,6 +38,8 @@ class Accepted:
     event_id: str | None
     status: str
     entry_ids: tuple[str, ...] = ()
+    reply: bytes | None = None
+    """A platform's own acknowledgement body (Adyen's ``[accepted]``), sent instead of JSON."""
 
 
 def kept_headers(adapter: Adapter, headers: Mapping[str, str]) -> dict[str, str]:
@@ -132,13 +134,13 @@ def ingest(
         )
         if event_id is None:
             existing = inbox.find_event_id(conn, source_id, platform_id)
-            return _finish(source_id, Accepted(existing, "duplicate"), started)
+            return _finish(source_id, Accepted(existing, "duplicate"), started, adapter)
         if error is not None or envelope is None or lookups is None:
             inbox.mark(conn, event_id, "failed", error=error)
             accepted = Accepted(event_id, "failed")
         else:
             accepted = post_inbox_event(conn, adapter, config, envelope, lookups, event_id)
-    return _finish(source_id, accepted, started)
+    return _finish(source_id, accepted, started, adapter)
 
 
 def _load_source(db: Database, source_id: str) -> SourceConfig:
@@ -186,8 +188,11 @@ def post_inbox_event(
     return Accepted(event_id, outcome.status, tuple(outcome.entry_ids))
 
 
-def _finish(source_id: str, accepted: Accepted, started_seconds: float) -> Accepted:
+def _finish(
+    source_id: str, accepted: Accepted, started_seconds: float, adapter: Adapter
+) -> Accepted:
     metrics.WEBHOOKS.labels(source_id, accepted.status).inc()
     if accepted.status == "posted":
         metrics.POSTING_SECONDS.observe(time.perf_counter() - started_seconds)
-    return accepted
+    reply = getattr(adapter, "acknowledgement", None)
+    return replace(accepted, reply=reply) if isinstance(reply, bytes) else accepted

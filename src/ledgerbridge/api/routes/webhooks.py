@@ -5,7 +5,7 @@ from __future__ import annotations
 import anyio
 from anyio import to_thread
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from ledgerbridge.service.ingest import ingest
 
@@ -30,7 +30,7 @@ def ingest_limiter(dialect: str) -> anyio.CapacityLimiter:
         503: {"description": "the event could not be stored durably; the platform retries"},
     },
 )
-async def receive(source_id: str, request: Request) -> JSONResponse:
+async def receive(source_id: str, request: Request) -> Response:
     body = await request.body()
     state = request.app.state
     accepted = await to_thread.run_sync(
@@ -43,4 +43,6 @@ async def receive(source_id: str, request: Request) -> JSONResponse:
         ),
         limiter=state.ingest_limiter,
     )
+    if accepted.reply is not None:  # the platform's own acknowledgement (Adyen: "[accepted]")
+        return Response(accepted.reply, media_type="text/plain")
     return JSONResponse({"event_id": accepted.event_id, "status": accepted.status})
