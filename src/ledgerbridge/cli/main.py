@@ -102,16 +102,33 @@ def demo(
 @app.command()
 @fails_cleanly
 def replay(
-    event_ids: list[str] = typer.Argument(None, help="Events to replay (default: every failed)"),
+    targets: list[str] = typer.Argument(
+        None, help="A JSON-lines FILE of saved payloads, or event ids (default: every failed)"
+    ),
     source_id: str = typer.Option(None, "--source", help="Only this source's failed events"),
 ) -> None:
-    """Post kept events again (after the cause of their failure is fixed)."""
+    """Post saved payloads from FILE, or kept events again (after the cause of a failure is
+    fixed). One line of output per payload or event; exit 1 if any failed."""
+    from pathlib import Path
+
     from ledgerbridge.service import replay as service
+    from ledgerbridge.service.replay_file import replay_lines
 
     db = database()
+    if targets and len(targets) == 1 and Path(targets[0]).is_file():
+        bad = 0
+        for row in replay_lines(db, Path(targets[0])):
+            bad += row.status in ("failed", "invalid", "error")
+            print(
+                f"line {row.line}\t{row.source or '-'}\t{row.status}\t{row.event_id or '-'}"
+                f"\t{row.error or ''}"
+            )
+        if bad:
+            raise typer.Exit(1)
+        return
     results = (
-        [service.replay(db, e) for e in event_ids]
-        if event_ids
+        [service.replay(db, e) for e in targets]
+        if targets
         else service.replay_many(db, "failed", source_id)
     )
     for r in results:
