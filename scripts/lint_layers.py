@@ -60,13 +60,13 @@ def _allowed_float_names(tree: ast.AST) -> set[int]:
         if (
             isinstance(node, ast.arg)
             and node.annotation is not None
-            and any(w in node.arg for w in ("timeout", "seconds", "interval"))
+            and any(w in node.arg for w in ("timeout", "seconds", "interval", "sleep"))
         ):
             allowed |= {id(n) for n in ast.walk(node.annotation)}
         if (
             isinstance(node, ast.AnnAssign)
             and isinstance(node.target, ast.Name)
-            and any(w in node.target.id for w in ("timeout", "seconds", "interval"))
+            and any(w in node.target.id for w in ("timeout", "seconds", "interval", "sleep"))
         ):
             allowed |= {id(n) for n in ast.walk(node.annotation)}
     return allowed

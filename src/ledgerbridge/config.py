@@ -11,3 +11,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///ledgerbridge.db"
     lookup_timeout_seconds: float = 10.0
     """How long a platform REST look-up may take before the event is kept as failed."""
+    catchup_interval_seconds: int = 900
+    """``serve`` pulls what changed since the last catch-up for every source with API
+    credentials this often (0: never). Platforms that never retry (WooCommerce), disable
+    failing hooks (BigCommerce) or keep events 30 days (Stripe, Square) lose events otherwise."""

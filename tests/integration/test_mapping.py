@@ -302,7 +302,8 @@ REFERENCE_ERRORS = [
     {"path": "accounts[0].account", "reason": "account 4031 is not in the chart"},
     {
         "path": "accounts[0].when.wholesale",
-        "reason": "fact wholesale is a boolean: 'yes' is not a boolean, so the rule can never match",
+        "reason": "fact wholesale is a boolean: 'yes' is not a boolean, "
+        "so the rule can never match",
     },
 ]
 
@@ -418,7 +419,8 @@ def test_versions_never_rewrite_history_and_repost_is_a_reversal_plus_a_new_entr
 
 def test_repost_without_a_mapping_is_refused(ledger: Database) -> None:
     accepted = deliver(ledger, order(7103))
-    assert accepted.status == "posted" and accepted.event_id is not None
+    assert accepted.status == "posted"
+    assert accepted.event_id is not None
     with pytest.raises(ConflictError):
         repost.repost(ledger, accepted.event_id)
 
@@ -575,3 +577,18 @@ def test_preview_shows_the_entry_with_a_draft_or_the_active_mapping_and_writes_n
 
     assert counts(db) == before
     assert mappings.get_mapping(db, "shopify")["version"] == 1
+
+
+def test_preview_of_a_bare_payload_dates_the_entry_as_posting_would(ledger: Database) -> None:
+    """A saved payload without delivery headers previews with the order's own date (what the
+    adapter reads when there is no X-Shopify-Triggered-At), not the day the preview runs, so
+    ``mapping test`` over saved payloads gives the same answer every day."""
+    db = ledger
+    doc = order(7601, "30.00")
+    raw = shopify.body(doc)
+    headers = shopify.headers("orders/paid", raw, SHOPIFY_SECRET, "wh-preview-7601", SHOP, DAY)
+    with_headers = preview.preview(db, "shopify", doc, headers=headers)
+    assert with_headers["entries"][0]["effective_date"] == "2026-03-02"
+    bare = preview.preview(db, "shopify", doc, event_type="orders/paid")
+    assert bare["status"] == "posted"
+    assert bare["entries"][0]["effective_date"] == "2026-03-02"

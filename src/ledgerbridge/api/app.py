@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import structlog
 from fastapi import Depends, FastAPI
 
 from ledgerbridge import __version__
@@ -18,7 +23,31 @@ from ledgerbridge.api.routes import (
     webhooks,
 )
 from ledgerbridge.config import Settings
+from ledgerbridge.service.backfill import catch_up_all
 from ledgerbridge.store.database import Database
+
+log = structlog.get_logger(__name__)
+
+
+def _catch_up_forever(app: FastAPI, stop: threading.Event) -> None:
+    interval = app.state.settings.catchup_interval_seconds
+    while not stop.wait(interval):
+        for source, result in catch_up_all(app.state.db).items():
+            if isinstance(result, str):
+                log.warning("catch-up failed", source=source, error=result)
+            elif result.new:
+                log.info("catch-up found events webhooks missed", source=source, new=result.new)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    stop = threading.Event()
+    if app.state.settings.catchup_interval_seconds > 0:
+        threading.Thread(
+            target=_catch_up_forever, args=(app, stop), daemon=True, name="catch-up"
+        ).start()
+    yield
+    stop.set()
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
@@ -26,6 +55,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app = FastAPI(
         title="ledgerbridge",
         version=__version__,
+        lifespan=lifespan,
         description="Stores and payment gateways to a balanced double-entry general ledger. "
         "Money is a decimal string beside its ISO 4217 currency; debit lines are positive.",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,8 @@ from ledgerbridge.service import mapping, preview
 from ledgerbridge.store.database import Database
 
 app = typer.Typer(no_args_is_help=True, help="Field mappings: upload, show, preview, test.")
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 240)
+"""Not a terminal (a CI log): wide enough that every payload's name shows in full."""
 err = Console(stderr=True)
 
 
@@ -110,11 +112,16 @@ def run_tests(
 ) -> None:
     """Run a mapping over every *.json in FOLDER and print a table; exit 1 if any fails."""
     draft = _read_mapping(mapping_file)
+    db = _db()
+    if draft is not None:
+        try:  # an invalid draft fails the run even with no payloads to try it on
+            mapping.check_draft(db, source, draft)
+        except LedgerbridgeError as exc:
+            raise _fail(exc) from None
     table = Table(title=f"mapping test: {source}")
     for column in ("payload", "status", "entries", "accounts", "dimensions", "error"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold", no_wrap=column == "payload")
     failed = 0
-    db = _db()
     for path in sorted(folder.glob("*.json")):
         try:
             body, headers, saved_type = _saved(path)

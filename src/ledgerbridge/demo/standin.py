@@ -7,6 +7,7 @@ so a test can assert what was fetched. It is a real socket server, not a mock.
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,7 +21,8 @@ class StandIn:
     """Serve JSON documents on 127.0.0.1:<free port> until ``close``."""
 
     def __init__(self) -> None:
-        self._docs: dict[str, list[tuple[dict[str, str], Any, int]]] = {}
+        self._docs: dict[str, list[tuple[dict[str, str], Any, int, dict[str, str]]]] = {}
+        self._faults: dict[str, list[str]] = {}
         self._lock = threading.Lock()
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         stand_in = self
@@ -47,35 +49,66 @@ class StandIn:
         return f"http://{host!s}:{port}"
 
     def put(
-        self, path: str, document: Any, query: Mapping[str, str] | None = None, status: int = 200
+        self,
+        path: str,
+        document: Any,
+        query: Mapping[str, str] | None = None,
+        status: int = 200,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
-        """Answer GET ``path`` (whose query contains ``query``) with ``document``."""
+        """Answer GET ``path`` (whose query contains ``query``) with ``document`` (JSON, or
+        ``bytes`` sent as they are) and ``headers`` (a Link header for the next page...)."""
+        entry = (dict(query or {}), document, status, dict(headers or {}))
         with self._lock:
-            self._docs.setdefault(path, []).insert(0, (dict(query or {}), document, status))
+            self._docs.setdefault(path, []).insert(0, entry)
 
-    def _find(self, path: str, query: dict[str, str]) -> tuple[Any, int] | None:
+    def fail_next(self, path: str, *faults: str) -> None:
+        """The next requests for ``path`` fail, in order: ``"429"`` (Too Many Requests with
+        Retry-After: 1), ``"503"``, or ``"drop"`` (the connection closes without an answer)."""
         with self._lock:
-            for wanted, doc, status in self._docs.get(path, []):
+            self._faults.setdefault(path, []).extend(faults)
+
+    def _find(self, path: str, query: dict[str, str]) -> tuple[Any, int, dict[str, str]] | None:
+        with self._lock:
+            for wanted, doc, status, headers in self._docs.get(path, []):
                 if all(query.get(k) == v for k, v in wanted.items()):
-                    return doc, status
+                    return doc, status, headers
         return None
+
+    def _fault(self, path: str) -> str | None:
+        with self._lock:
+            pending = self._faults.get(path)
+            return pending.pop(0) if pending else None
 
     def _answer(self, handler: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(handler.path)
         query = dict(parse_qsl(parts.query))
         with self._lock:
             self.requests.append(("GET", parts.path, query))
+        fault = self._fault(parts.path)
+        if fault == "drop":
+            handler.close_connection = True
+            handler.connection.shutdown(socket.SHUT_RDWR)
+            return
+        extra: dict[str, str] = {}
         found = self._find(parts.path, query)
-        if found is None:
+        if fault in ("429", "503"):
+            body, status = orjson.dumps({"error": {"message": "slow down"}}), int(fault)
+            extra = {"Retry-After": "1"} if fault == "429" else {}
+        elif found is None:
             body, status = (
                 orjson.dumps({"error": {"message": f"no such resource {parts.path}"}}),
                 404,
             )
         else:
-            body, status = orjson.dumps(found[0]), found[1]
+            doc = found[0]
+            body = doc if isinstance(doc, bytes) else orjson.dumps(doc)
+            status, extra = found[1], found[2]
         handler.send_response(status)
         handler.send_header("Content-Type", "application/json")
         handler.send_header("Content-Length", str(len(body)))
+        for name, value in extra.items():
+            handler.send_header(name, value)
         handler.end_headers()
         handler.wfile.write(body)
 

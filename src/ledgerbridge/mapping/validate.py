@@ -61,7 +61,10 @@ def validate(document: Mapping[str, object] | str, *, accounts: Set[str]) -> Com
     try:
         doc = MappingDocument.model_validate(data)
     except pydantic.ValidationError as exc:
-        raise MappingInvalid([_from_pydantic(e) for e in exc.errors()]) from None
+        if any(e["type"] != "expression" for e in exc.errors()):
+            raise MappingInvalid([_from_pydantic(e) for e in exc.errors()]) from None
+        # Only expressions are malformed: check the rest too, so every error shows at once.
+        doc = MappingDocument.model_validate(data, context={"defer_expressions": True})
     checker = _Checker(doc, accounts)
     compiled = checker.compile()
     if checker.problems:
@@ -153,7 +156,9 @@ class _Checker:
 
     def _fields(self) -> tuple[CompiledField, ...]:
         specs = {
-            name: spec if isinstance(spec, FieldSpec) else FieldSpec(expr=spec)
+            name: spec
+            if isinstance(spec, FieldSpec)
+            else FieldSpec.model_validate({"expr": spec}, context={"defer_expressions": True})
             for name, spec in self.doc.fields.items()
         }
         compiled: dict[str, CompiledField] = {}
@@ -273,7 +278,11 @@ class _Checker:
                 return
 
     def _expression(self, path: str, text: str) -> Any:
-        parsed = compile_expression(text)  # the schema checked its syntax already
+        try:
+            parsed = compile_expression(text)
+        except ValueError as exc:
+            self.add(path, str(exc))
+            return compile_expression("`null`")
         for table in tables_named(parsed):
             if table is None:
                 self.add(path, "lookup() names its table as a quoted literal: lookup('t', x)")

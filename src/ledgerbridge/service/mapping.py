@@ -44,6 +44,13 @@ def put_mapping(db: Database, source_id: str, document: dict[str, Any] | str) ->
     return version
 
 
+def check_draft(db: Database, source_id: str, document: dict[str, Any] | str) -> None:
+    """Validate a draft against the source's ledger chart without storing it."""
+    with db.read() as conn:
+        config = catalog.get_source(conn, source_id)
+        compile_document(conn, config.ledger, document)
+
+
 def get_mapping(db: Database, source_id: str) -> dict[str, Any]:
     with db.read() as conn:
         catalog.get_source(conn, source_id)

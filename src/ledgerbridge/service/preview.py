@@ -116,5 +116,5 @@ def _envelope(
     except MalformedPayloadError:
         if event_type is None:
             raise
-        return Envelope("preview", event_type, dict(payload), now)
+        return Envelope("preview", event_type, dict(payload), None)  # the payload dates it
     return replace(envelope, event_type=event_type) if event_type else envelope

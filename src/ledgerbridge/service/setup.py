@@ -13,7 +13,7 @@ from ledgerbridge.domain.money import normalize_currency
 from ledgerbridge.service.cache import forget
 from ledgerbridge.sources.base import SourceConfig
 from ledgerbridge.sources.registry import PLATFORMS, adapter_for
-from ledgerbridge.store import catalog, inbox
+from ledgerbridge.store import catalog, inbox, sync
 from ledgerbridge.store.database import Database
 from ledgerbridge.store.ids import new_id
 
@@ -176,6 +176,7 @@ def source_status(db: Database, source_id: str) -> dict[str, Any]:
         last = inbox.last_event(conn, source_id)
         counts = inbox.status_counts(conn, source_id)
         error = inbox.last_error(conn, source_id)
+        states = sync.for_source(conn, source_id)
     return {
         "id": config.id,
         "platform": config.platform,
@@ -187,6 +188,29 @@ def source_status(db: Database, source_id: str) -> dict[str, Any]:
             "last_event_at": last["received_at"] if last else None,
             "last_error": error,
             "counts": counts,
+            "catch_up": next(
+                (
+                    {
+                        "last_run_at": s["updated_at"],
+                        "up_to": s["last_until"],
+                        "missed_by_webhooks": s["stats"].get("new", 0),
+                        "stats": s["stats"],
+                    }
+                    for s in states
+                    if s["name"] == "catchup"
+                ),
+                None,
+            ),
+            "runs": [
+                {
+                    "name": s["name"],
+                    "done": s["done"],
+                    "updated_at": s["updated_at"],
+                    "last_until": s["last_until"],
+                    "stats": s["stats"],
+                }
+                for s in states
+            ],
         },
     }
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -64,6 +64,36 @@ class Envelope:
     payload: Json
     occurred_at: datetime | None = None
     ping: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BackfillItem:
+    """One record pulled from a platform's REST API, shaped as the webhook it stands for (the
+    same body and the headers identify() reads), so it takes the webhook's path."""
+
+    body: bytes
+    headers: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class BackfillPage:
+    items: list[BackfillItem]
+    next_cursor: str | None
+    """Where to continue after this page (None: the range is done)."""
+
+
+class Backfiller(Protocol):
+    """An adapter that can pull a date range from its platform's REST API."""
+
+    def backfill(
+        self,
+        config: SourceConfig,
+        http: httpx.Client,
+        since: datetime,
+        until: datetime,
+        cursor: str | None,
+        sleep: Callable[[float], None],
+    ) -> Iterator[BackfillPage]: ...
 
 
 class Adapter(Protocol):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -150,6 +151,18 @@ mapping_versions = Table(
     Column("version", Integer, primary_key=True),
     Column("document", JSON, nullable=False, doc="the mapping as uploaded (validated in full)"),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+sync_state = Table(
+    "sync_state",
+    metadata,
+    Column("source_id", String(64), ForeignKey("sources.id"), primary_key=True),
+    Column("name", String(128), primary_key=True, doc="catchup, or backfill:<since>:<until>"),
+    Column("cursor", Text, doc="where to continue: the platform's own page cursor"),
+    Column("done", Boolean, nullable=False),
+    Column("stats", JSON, nullable=False, doc="events seen, new, posted, failed, ..."),
+    Column("last_until", DateTime(timezone=True), doc="a catch-up's upper bound"),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 rates = Table(

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import httpx
 
 from ledgerbridge.domain.errors import MalformedPayloadError
 from ledgerbridge.domain.events import CommerceEvent
-from ledgerbridge.sources.base import Delivery, Envelope, Json, SourceConfig, parse_json
+from ledgerbridge.sources.base import (
+    BackfillPage,
+    Delivery,
+    Envelope,
+    Json,
+    SourceConfig,
+    parse_json,
+)
+from ledgerbridge.sources.shopify import backfill
 from ledgerbridge.sources.shopify.client import DEFAULT_API_VERSION, order_transactions
 from ledgerbridge.sources.shopify.fields import first_time, ident, time_of
 from ledgerbridge.sources.shopify.normalize import (
@@ -81,6 +90,18 @@ class ShopifyAdapter:
             return {}
         version = str(config.settings.get("api_version") or DEFAULT_API_VERSION)
         return {"transactions": order_transactions(http, ident(order, "id"), version)}
+
+    def backfill(
+        self,
+        config: SourceConfig,
+        http: httpx.Client,
+        since: datetime,
+        until: datetime,
+        cursor: str | None,
+        sleep: Callable[[float], None],
+    ) -> Iterator[BackfillPage]:
+        """Pull ``[since, until]`` from the REST API (see backfill.py), page by page."""
+        return backfill.pages(http, since, until, cursor, sleep)
 
     def normalize(
         self, envelope: Envelope, lookups: Json, config: SourceConfig

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import httpx
 
 from ledgerbridge.domain.events import CommerceEvent
-from ledgerbridge.sources.base import Delivery, Envelope, Json, SourceConfig, parse_json
+from ledgerbridge.sources.base import (
+    BackfillPage,
+    Delivery,
+    Envelope,
+    Json,
+    SourceConfig,
+    parse_json,
+)
+from ledgerbridge.sources.stripe import backfill
 from ledgerbridge.sources.stripe.client import fetch_lookups
 from ledgerbridge.sources.stripe.normalize import envelope_of, normalize
 from ledgerbridge.sources.stripe.verify import HEADER, verify_signature
@@ -38,6 +47,18 @@ class StripeAdapter:
 
     def lookups(self, envelope: Envelope, config: SourceConfig, http: httpx.Client) -> Json:
         return fetch_lookups(envelope, http)
+
+    def backfill(
+        self,
+        config: SourceConfig,
+        http: httpx.Client,
+        since: datetime,
+        until: datetime,
+        cursor: str | None,
+        sleep: Callable[[float], None],
+    ) -> Iterator[BackfillPage]:
+        """Pull ``[since, until]`` from the REST API (see backfill.py), page by page."""
+        return backfill.pages(http, since, until, cursor, sleep)
 
     def normalize(
         self, envelope: Envelope, lookups: Json, config: SourceConfig

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import httpx
 
 from ledgerbridge.domain.errors import MalformedPayloadError
 from ledgerbridge.domain.events import CommerceEvent
-from ledgerbridge.sources.base import Delivery, Envelope, Json, SourceConfig, parse_json
-from ledgerbridge.sources.woocommerce import client, normalize, verify
+from ledgerbridge.sources.base import (
+    BackfillPage,
+    Delivery,
+    Envelope,
+    Json,
+    SourceConfig,
+    parse_json,
+)
+from ledgerbridge.sources.woocommerce import backfill, client, normalize, verify
 
 TOPIC_HEADER = "x-wc-webhook-topic"
 
@@ -79,6 +87,18 @@ class WooCommerceAdapter:
             return {}
         order_id = normalize.integer(envelope.payload, "id")
         return {"refunds": client.order_refunds(http, order_id)}
+
+    def backfill(
+        self,
+        config: SourceConfig,
+        http: httpx.Client,
+        since: datetime,
+        until: datetime,
+        cursor: str | None,
+        sleep: Callable[[float], None],
+    ) -> Iterator[BackfillPage]:
+        """Pull ``[since, until]`` from the REST API (see backfill.py), page by page."""
+        return backfill.pages(http, since, until, cursor, sleep)
 
     def normalize(
         self, envelope: Envelope, lookups: Json, config: SourceConfig
