@@ -40,6 +40,7 @@ class Accepted:
     entry_ids: tuple[str, ...] = ()
     reply: bytes | None = None
     """A platform's own acknowledgement body (Adyen's ``[accepted]``), sent instead of JSON."""
+    reply_type: str = "text/plain"
 
 
 def kept_headers(adapter: Adapter, headers: Mapping[str, str]) -> dict[str, str]:
@@ -198,4 +199,7 @@ def _finish(
     if accepted.status == "posted":
         metrics.POSTING_SECONDS.observe(time.perf_counter() - started_seconds)
     reply = getattr(adapter, "acknowledgement", None)
-    return replace(accepted, reply=reply) if isinstance(reply, bytes) else accepted
+    if not isinstance(reply, bytes):
+        return accepted
+    media = getattr(adapter, "acknowledgement_media_type", "text/plain")
+    return replace(accepted, reply=reply, reply_type=str(media))

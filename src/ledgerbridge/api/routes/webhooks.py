@@ -44,5 +44,5 @@ async def receive(source_id: str, request: Request) -> Response:
         limiter=state.ingest_limiter,
     )
     if accepted.reply is not None:  # the platform's own acknowledgement (Adyen: "[accepted]")
-        return Response(accepted.reply, media_type="text/plain")
+        return Response(accepted.reply, media_type=accepted.reply_type)
     return JSONResponse({"event_id": accepted.event_id, "status": accepted.status})
