@@ -93,6 +93,12 @@ def add_source(
     secret_list = [webhook_secret] if isinstance(webhook_secret, str) else list(webhook_secret)
     if not secret_list or not all(isinstance(s, str) and s for s in secret_list):
         raise ValidationError("webhook_secret is required", field="webhook_secret")
+    shortest = int(getattr(adapter, "min_secret_length", 1))
+    if any(len(s) < shortest for s in secret_list):
+        raise ValidationError(
+            f"a {platform} webhook_secret must be at least {shortest} characters (random)",
+            field="webhook_secret",
+        )
     merged = {"role": adapter.default_role, **(settings or {})}
     if merged["role"] not in ("store", "gateway"):
         raise ValidationError("settings.role is store or gateway", field="settings.role")
