@@ -100,6 +100,9 @@ def add_source(
             field="webhook_secret",
         )
     merged = {"role": adapter.default_role, **(settings or {})}
+    for name in getattr(adapter, "required_settings", ()):
+        if not merged.get(name):
+            raise ValidationError(f"a {platform} source needs settings.{name}", field=name)
     if merged["role"] not in ("store", "gateway"):
         raise ValidationError("settings.role is store or gateway", field="settings.role")
     config = SourceConfig(
