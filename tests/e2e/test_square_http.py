@@ -151,7 +151,7 @@ def test_bad_signatures_are_401_and_nothing_is_stored(sq: Live) -> None:
 def test_a_source_without_its_notification_url_is_refused_at_setup(live: Live) -> None:
     """Square signs the notification URL: without it no delivery could ever verify, so the
     source is refused when it is added, with the setting named."""
-    with pytest.raises(ValidationError, match="needs settings.notification_url"):
+    with pytest.raises(ValidationError, match=r"needs settings\.notification_url"):
         add_square(live, source_id="square-unset")
 
 
