@@ -20,6 +20,7 @@ from ledgerbridge.api.routes import (
     ops,
     rates,
     sources,
+    statements,
     webhooks,
 )
 from ledgerbridge.config import Settings
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         entries.router,
         rates.router,
         mapping.router,
+        statements.router,
     ):
         app.include_router(router, dependencies=protected)
     return app

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
-from ledgerbridge.cli import apikey, backfill, mapping, rates, source
+from ledgerbridge.cli import apikey, backfill, mapping, rates, source, statement
 from ledgerbridge.config import Settings
 from ledgerbridge.domain.errors import LedgerbridgeError
 from ledgerbridge.store.database import Database
@@ -20,6 +20,7 @@ app.add_typer(source.app, name="source")
 app.add_typer(apikey.app, name="apikey")
 app.add_typer(rates.app, name="rates")
 app.add_typer(mapping.app, name="mapping")
+app.add_typer(statement.app, name="statement")
 app.command("backfill")(backfill.command)
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])

@@ -165,6 +165,58 @@ sync_state = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+bank_statements = Table(
+    "bank_statements",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("ledger_id", String(64), ForeignKey("ledgers.id"), nullable=False),
+    Column("account_code", String(64), nullable=False),
+    Column("format", String(16), nullable=False),
+    Column("statement_ref", String(128), doc="the bank's statement id, where the file has one"),
+    Column("file_sha256", String(64), nullable=False),
+    Column("opening_minor", BigInteger),
+    Column("closing_minor", BigInteger),
+    Column("currency", String(3), nullable=False),
+    Column("lines_imported", Integer, nullable=False),
+    Column("lines_skipped", Integer, nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)
+
+bank_lines = Table(
+    "bank_lines",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("ledger_id", String(64), ForeignKey("ledgers.id"), nullable=False),
+    Column("account_code", String(64), nullable=False),
+    Column("dedupe_key", String(128), nullable=False, doc="ref:<bank ref> or fp:<fingerprint>"),
+    Column("statement_id", String(32), ForeignKey("bank_statements.id"), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False, doc="signed: credit positive"),
+    Column("currency", String(3), nullable=False),
+    Column("booking_date", Date, nullable=False),
+    Column("value_date", Date),
+    Column("bank_ref", String(128)),
+    Column("customer_ref", String(128)),
+    Column("remittance", Text, nullable=False),
+    Column("counterparty", String(256)),
+    Column("counterparty_account", String(64)),
+    Column("tx_code", String(64)),
+    Column("status", String(8), nullable=False),
+    Column("reversal", Boolean, nullable=False),
+    Column("source_line", Integer, nullable=False),
+    Column("match_status", String(16), nullable=False, doc="unmatched or matched"),
+    UniqueConstraint("ledger_id", "account_code", "dedupe_key", name="uq_bank_lines_dedupe"),
+    Index("ix_bank_lines_match", "ledger_id", "match_status", "booking_date"),
+)
+
+statement_profiles = Table(
+    "statement_profiles",
+    metadata,
+    Column("ledger_id", String(64), ForeignKey("ledgers.id"), primary_key=True),
+    Column("account_code", String(64), primary_key=True),
+    Column("profile", JSON, nullable=False, doc="a bank's CSV column profile"),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
 rates = Table(
     "rates",
     metadata,
