@@ -11,6 +11,10 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///ledgerbridge.db"
     lookup_timeout_seconds: float = 10.0
     """How long a platform REST look-up may take before the event is kept as failed."""
+    ecb_refresh_hours: int = 0
+    """``serve`` fetches the ECB's daily reference rates this often (0: never; 24 in
+    production). Off by default so a machine with no network never tries."""
+    ecb_base_url: str = "https://www.ecb.europa.eu/stats/eurofxref/"
     catchup_interval_seconds: int = 900
     """``serve`` pulls what changed since the last catch-up for every source with API
     credentials this often (0: never). Platforms that never retry (WooCommerce), disable

@@ -6,6 +6,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 import structlog
 from fastapi import Depends, FastAPI
 
@@ -25,6 +26,7 @@ from ledgerbridge.api.routes import (
 )
 from ledgerbridge.config import Settings
 from ledgerbridge.service.backfill import catch_up_all
+from ledgerbridge.service.rates import refresh_ecb
 from ledgerbridge.store.database import Database
 
 log = structlog.get_logger(__name__)
@@ -40,12 +42,29 @@ def _catch_up_forever(app: FastAPI, stop: threading.Event) -> None:
                 log.info("catch-up found events webhooks missed", source=source, new=result.new)
 
 
+def _refresh_rates_forever(app: FastAPI, stop: threading.Event) -> None:
+    settings = app.state.settings
+    while True:
+        try:
+            with httpx.Client(timeout=30) as http:
+                new = refresh_ecb(app.state.db, http, base_url=settings.ecb_base_url)
+            log.info("ECB reference rates fetched", new=new)
+        except Exception as exc:  # a failed fetch waits for the next one
+            log.warning("ECB reference rates not fetched", error=str(exc))
+        if stop.wait(settings.ecb_refresh_hours * 3600):
+            return
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     stop = threading.Event()
     if app.state.settings.catchup_interval_seconds > 0:
         threading.Thread(
             target=_catch_up_forever, args=(app, stop), daemon=True, name="catch-up"
+        ).start()
+    if app.state.settings.ecb_refresh_hours > 0:
+        threading.Thread(
+            target=_refresh_rates_forever, args=(app, stop), daemon=True, name="ecb-rates"
         ).start()
     yield
     stop.set()

@@ -8,9 +8,21 @@ from decimal import Decimal
 import pytest
 
 from ledgerbridge.domain.errors import MissingRateError
+from ledgerbridge.domain.events import Sale
 from ledgerbridge.domain.posting import Draft, DraftLine, RateQuote, to_entry
 
-from .factories import CLEARING, ROUNDING, SALES, SHIPPING, TAX, d, no_rate
+from .factories import (
+    CLEARING,
+    ROUNDING,
+    SALES,
+    SHIPPING,
+    TAX,
+    at,
+    d,
+    no_rate,
+    post,
+    retail_context,
+)
 
 
 def draft(*lines: tuple[str, str], currency: str = "USD") -> Draft:
@@ -108,3 +120,30 @@ def test_to_entry_passes_reversal_key_and_note_through() -> None:
         note="late event from a closed period",
     )
     assert (e.reverses, e.note) == ("k0", "late event from a closed period")
+
+
+def test_the_orders_presentment_pair_is_the_rate_when_the_customer_paid_in_base() -> None:
+    """A USD shop, a customer paying 92.00 EUR for a 100.00 USD order, on a EUR ledger: the
+    order's own pair (0.92) values every line, not the feed's rate of the day."""
+    sale = Sale(
+        key="shop:sale:1",
+        reference="#1",
+        occurred_at=at(),
+        currency="USD",
+        goods=d("90.00"),
+        tax=d("10.00"),
+        total=d("100.00"),
+        presentment_currency="EUR",
+        presentment_total=d("92.00"),
+    )
+
+    def feed(currency: str, day: date) -> RateQuote:
+        return RateQuote(d("0.95"), day, "ecb")
+
+    entry = post(sale, retail_context(), base="EUR", rate_for=feed)
+    assert entry is not None
+    assert {x.account: (x.base_amount, x.rate_source) for x in entry.lines} == {
+        CLEARING: (d("92.00"), "gateway"),
+        SALES: (d("-82.80"), "gateway"),
+        TAX: (d("-9.20"), "gateway"),
+    }

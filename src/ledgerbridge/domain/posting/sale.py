@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ledgerbridge.domain.accounts import Role
 from ledgerbridge.domain.events import Sale
 from ledgerbridge.domain.posting.context import Draft, PostingContext, line
@@ -10,7 +12,10 @@ from ledgerbridge.domain.posting.context import Draft, PostingContext, line
 def sale_draft(event: Sale, ctx: PostingContext) -> Draft:
     """Gross line items to sales, discounts to their contra-revenue account; any remainder
     between the parts and the total the customer paid (a platform's own rounding) is posted
-    to sales so the revenue equals what was charged."""
+    to sales so the revenue equals what was charged.
+
+    When the customer paid in another (presentment) currency, the order's own pair of totals is
+    the rate the platform used: it wins over the feed if that currency is the ledger's base."""
     c, d = event.currency, event.dimensions
     parts = event.goods - event.discounts + event.shipping + event.tax + event.gift_cards_sold
     remainder = event.total - parts
@@ -23,9 +28,13 @@ def sale_draft(event: Sale, ctx: PostingContext) -> Draft:
         line(ctx, Role.TAX_PAYABLE, -event.tax, c, d),
         line(ctx, Role.GIFT_CARD_LIABILITY, -event.gift_cards_sold, c, d),
     )
+    rate = None
+    if event.presentment_currency and event.presentment_total and event.total:
+        if event.presentment_currency != c:
+            rate = (event.presentment_currency, event.presentment_total / event.total)
     return Draft(
         key=event.key,
         effective_date=ctx.day(event.occurred_at),
         description=f"Sale {event.reference}",
-        lines=tuple(x for x in lines if x.amount != 0),
+        lines=tuple(replace(x, gateway_rate=rate) for x in lines if x.amount != 0),
     )
