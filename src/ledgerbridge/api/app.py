@@ -13,6 +13,7 @@ from fastapi import Depends, FastAPI
 from ledgerbridge import __version__
 from ledgerbridge.api import errors
 from ledgerbridge.api.auth import require_api_key
+from ledgerbridge.api.fastpath import WebhookFastPath
 from ledgerbridge.api.routes import (
     entries,
     events,
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.db = db or Database(settings.database_url)
     app.state.ingest_limiter = webhooks.ingest_limiter(app.state.db.dialect)
     errors.install(app)
+    app.add_middleware(WebhookFastPath, state=app.state)
     protected = [Depends(require_api_key)]
     app.include_router(webhooks.router)
     app.include_router(ops.router)
