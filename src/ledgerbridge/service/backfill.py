@@ -34,8 +34,10 @@ class Tally:
 
     @property
     def new(self) -> int:
-        """Records the inbox did not have: for a catch-up, what webhooks missed."""
-        return self.seen - self.statuses.get("duplicate", 0)
+        """Records that posted (or failed) here and not before: for a catch-up, what webhooks
+        missed. A record some platforms cannot give the webhook's own id for (BigCommerce,
+        Square) is a new inbox row but posts nothing, "ignored": it is not counted."""
+        return self.statuses.get("posted", 0) + self.statuses.get("failed", 0)
 
     def stats(self) -> dict[str, int]:
         return {"pages": self.pages, "seen": self.seen, "new": self.new, **self.statuses}

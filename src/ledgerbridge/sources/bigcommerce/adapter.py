@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import httpx
@@ -9,6 +10,7 @@ import httpx
 from ledgerbridge.domain.errors import LookupFailedError, MalformedPayloadError
 from ledgerbridge.domain.events import CommerceEvent
 from ledgerbridge.sources.base import (
+    BackfillPage,
     Delivery,
     Envelope,
     Json,
@@ -16,7 +18,7 @@ from ledgerbridge.sources.base import (
     parse_json,
     utc_from_unix,
 )
-from ledgerbridge.sources.bigcommerce import client, normalize, verify, wire
+from ledgerbridge.sources.bigcommerce import backfill, client, normalize, verify, wire
 from ledgerbridge.sources.bigcommerce.verify import MIN_SECRET_LENGTH
 
 API_HOST = "https://api.bigcommerce.com"
@@ -82,6 +84,19 @@ class BigCommerceAdapter:
         if scope == normalize.REFUND_SCOPE:
             found["refunds"] = client.order_refunds(http, order_id)
         return found
+
+    def backfill(
+        self,
+        config: SourceConfig,
+        http: httpx.Client,
+        since: datetime,
+        until: datetime,
+        cursor: str | None,
+        sleep: Callable[[float], None],
+    ) -> Iterator[BackfillPage]:
+        """Paid orders modified, then refunds created, in ``[since, until]`` (backfill.py),
+        each as the webhook that names it."""
+        return backfill.pages(config, http, since, until, cursor, sleep)
 
     def normalize(
         self, envelope: Envelope, lookups: Json, config: SourceConfig

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import httpx
 
 from ledgerbridge.domain.events import CommerceEvent
-from ledgerbridge.sources.base import Delivery, Envelope, Json, SourceConfig
-from ledgerbridge.sources.magento import client, normalize, verify, wire
+from ledgerbridge.sources.base import BackfillPage, Delivery, Envelope, Json, SourceConfig
+from ledgerbridge.sources.magento import backfill, client, normalize, verify, wire
 
 ACKNOWLEDGEMENT = b'[{"op":"success"}]'
 
@@ -63,6 +64,19 @@ class MagentoAdapter:
 
     def lookups(self, envelope: Envelope, config: SourceConfig, http: httpx.Client) -> Json:
         return client.fetch_lookups(envelope, config, http)
+
+    def backfill(
+        self,
+        config: SourceConfig,
+        http: httpx.Client,
+        since: datetime,
+        until: datetime,
+        cursor: str | None,
+        sleep: Callable[[float], None],
+    ) -> Iterator[BackfillPage]:
+        """Invoices, then credit memos, updated in ``[since, until]`` (backfill.py), each as
+        the observer event a webhook carries."""
+        return backfill.pages(config, http, since, until, cursor, sleep)
 
     def normalize(
         self, envelope: Envelope, lookups: Json, config: SourceConfig

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import httpx
 
 from ledgerbridge.domain.events import CommerceEvent
-from ledgerbridge.sources.base import Delivery, Envelope, Json, SourceConfig, parse_json
+from ledgerbridge.sources.base import (
+    BackfillPage,
+    Delivery,
+    Envelope,
+    Json,
+    SourceConfig,
+    parse_json,
+)
+from ledgerbridge.sources.square import backfill
 from ledgerbridge.sources.square.client import fetch_lookups
 from ledgerbridge.sources.square.normalize import envelope_of, normalize
 from ledgerbridge.sources.square.verify import HEADER, notification_url_of, verify_signature
@@ -47,6 +56,19 @@ class SquareAdapter:
 
     def lookups(self, envelope: Envelope, config: SourceConfig, http: httpx.Client) -> Json:
         return fetch_lookups(envelope, http)
+
+    def backfill(
+        self,
+        config: SourceConfig,
+        http: httpx.Client,
+        since: datetime,
+        until: datetime,
+        cursor: str | None,
+        sleep: Callable[[float], None],
+    ) -> Iterator[BackfillPage]:
+        """Completed payments and refunds, then paid payouts, created in ``[since, until]``
+        (backfill.py), each as the webhook event that reports it."""
+        return backfill.pages(http, since, until, cursor, sleep)
 
     def normalize(
         self, envelope: Envelope, lookups: Json, config: SourceConfig
