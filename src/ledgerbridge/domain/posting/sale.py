@@ -29,9 +29,9 @@ def sale_draft(event: Sale, ctx: PostingContext) -> Draft:
         line(ctx, Role.GIFT_CARD_LIABILITY, -event.gift_cards_sold, c, d),
     )
     rate = None
-    if event.presentment_currency and event.presentment_total and event.total:
-        if event.presentment_currency != c:
-            rate = (event.presentment_currency, event.presentment_total / event.total)
+    paid_in = event.presentment_currency
+    if paid_in and paid_in != c and event.presentment_total and event.total:
+        rate = (paid_in, event.presentment_total / event.total)
     return Draft(
         key=event.key,
         effective_date=ctx.day(event.occurred_at),
