@@ -1,0 +1,265 @@
+"""Level 1: payouts to deposits. The rules run in order, each on what is still unmatched,
+and every choice between candidates is made by a total order (closest day, then id), so the
+same inputs always give the same matches, whatever order they came in.
+
+    reference    the deposit's text names the payout's own id, same amount    confidence 1.00
+    descriptor   same amount, within the window, the gateway's name in text   0.95
+    amount_date  same amount, within the window, the only candidate           0.80
+    batched      2-4 payouts of one gateway that sum to one deposit           0.85
+    split        one payout that 2-3 deposits sum to                          0.80
+    bank_fee     a deposit short of a payout by a bank fee (named in text)    0.70 + discrepancy
+Leftovers: a payout past its window with no deposit (missing_deposit; duplicate_payout when
+another payout of the same gateway, amount and day took the only deposit), and a deposit
+naming a gateway that no payout explains (deposit_without_payout).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import combinations
+
+from ledgerbridge.domain.matching.model import DepositRef, Discrepancy, Match, PayoutRef
+
+KIND = "payout_deposit"
+BANK_FEE_SHARE = Decimal("0.01")
+BANK_FEE_CAP = Decimal("25")
+MAX_BATCH = 4
+MAX_SPLIT = 3
+GATEWAY_WORDS = {
+    "stripe": ("stripe",),
+    "shopify": ("shopify",),
+    "paypal": ("paypal",),
+    "square": ("square", "sq *", "sq*"),
+    "adyen": ("adyen",),
+    "woocommerce": ("woocommerce",),
+    "bigcommerce": ("bigcommerce",),
+    "magento": ("magento",),
+}
+
+
+def _names(gateway: str) -> tuple[str, ...]:
+    return GATEWAY_WORDS.get(gateway, (gateway,))
+
+
+def _text(deposit: DepositRef) -> str:
+    return deposit.text.lower()
+
+
+def _in_window(payout: PayoutRef, deposit: DepositRef) -> bool:
+    return (
+        payout.day - timedelta(days=1)
+        <= deposit.day
+        <= payout.day + timedelta(days=payout.window_days)
+    )
+
+
+def _names_gateway(payout: PayoutRef, deposit: DepositRef) -> bool:
+    text = _text(deposit)
+    return any(word in text for word in _names(payout.gateway))
+
+
+def _order(payout: PayoutRef, deposit: DepositRef) -> tuple[int, str]:
+    return abs((deposit.day - payout.day).days), deposit.id
+
+
+class _Pool:
+    def __init__(self, payouts: Iterable[PayoutRef], deposits: Iterable[DepositRef]) -> None:
+        self.payouts = sorted(payouts, key=lambda p: (p.day, p.id))
+        self.deposits = sorted((d for d in deposits if d.amount > 0), key=lambda d: (d.day, d.id))
+        self.matches: list[Match] = []
+        self.discrepancies: list[Discrepancy] = []
+        self.used_payouts: set[str] = set()
+        self.used_deposits: set[str] = set()
+
+    def free_payouts(self) -> list[PayoutRef]:
+        return [p for p in self.payouts if p.id not in self.used_payouts]
+
+    def free_deposits(self) -> list[DepositRef]:
+        return [d for d in self.deposits if d.id not in self.used_deposits]
+
+    def take(
+        self,
+        rule: str,
+        confidence: str,
+        payouts: Sequence[PayoutRef],
+        deposits: Sequence[DepositRef],
+    ) -> Match:
+        difference = sum((d.amount for d in deposits), Decimal(0)) - sum(
+            (p.amount for p in payouts), Decimal(0)
+        )
+        match = Match(
+            KIND,
+            rule,
+            Decimal(confidence),
+            tuple(p.id for p in payouts),
+            tuple(d.id for d in deposits),
+            difference,
+        )
+        self.matches.append(match)
+        self.used_payouts.update(p.id for p in payouts)
+        self.used_deposits.update(d.id for d in deposits)
+        return match
+
+
+def _one_to_one(
+    pool: _Pool,
+    rule: str,
+    confidence: str,
+    *,
+    need_reference: bool,
+    need_name: bool,
+    only_candidate: bool,
+) -> None:
+    for payout in pool.free_payouts():
+        candidates = [
+            d
+            for d in pool.free_deposits()
+            if d.currency == payout.currency
+            and d.amount == payout.amount
+            and (need_reference or _in_window(payout, d))
+            and (not need_reference or payout.reference.lower() in _text(d))
+            and (not need_name or _names_gateway(payout, d))
+        ]
+        if not candidates or (only_candidate and len(candidates) > 1):
+            continue
+        pool.take(rule, confidence, [payout], [min(candidates, key=lambda d: _order(payout, d))])
+
+
+def _batched(pool: _Pool) -> None:
+    for deposit in pool.free_deposits():
+        near = [
+            p
+            for p in pool.free_payouts()
+            if p.currency == deposit.currency
+            and _in_window(p, deposit)
+            and p.amount < deposit.amount
+        ]
+        by_gateway: dict[str, list[PayoutRef]] = {}
+        for payout in near:
+            by_gateway.setdefault(payout.source, []).append(payout)
+        found = _subset(by_gateway, deposit.amount)
+        if found:
+            pool.take("batched", "0.85", found, [deposit])
+
+
+def _subset(groups: dict[str, list[PayoutRef]], total: Decimal) -> list[PayoutRef] | None:
+    for source in sorted(groups):
+        payouts = groups[source][:12]  # bounded search: the dozen nearest payouts
+        for size in range(2, MAX_BATCH + 1):
+            for combo in combinations(payouts, size):
+                if sum((p.amount for p in combo), Decimal(0)) == total:
+                    return list(combo)
+    return None
+
+
+def _split(pool: _Pool) -> None:
+    for payout in pool.free_payouts():
+        near = [
+            d
+            for d in pool.free_deposits()
+            if d.currency == payout.currency and _in_window(payout, d) and d.amount < payout.amount
+        ][:12]
+        for size in range(2, MAX_SPLIT + 1):
+            combo = next(
+                (
+                    c
+                    for c in combinations(near, size)
+                    if sum((d.amount for d in c), Decimal(0)) == payout.amount
+                ),
+                None,
+            )
+            if combo:
+                pool.take("split", "0.80", [payout], list(combo))
+                break
+
+
+def _bank_fee(pool: _Pool) -> None:
+    for payout in pool.free_payouts():
+        cap = min(BANK_FEE_CAP, payout.amount * BANK_FEE_SHARE)
+        candidates = [
+            d
+            for d in pool.free_deposits()
+            if d.currency == payout.currency
+            and _in_window(payout, d)
+            and _names_gateway(payout, d)
+            and 0 < payout.amount - d.amount <= cap
+        ]
+        if not candidates:
+            continue
+        deposit = min(candidates, key=lambda d: (payout.amount - d.amount, *_order(payout, d)))
+        match = pool.take("bank_fee", "0.70", [payout], [deposit])
+        pool.discrepancies.append(
+            Discrepancy(
+                key=f"bank_fee:{payout.id}:{deposit.id}",
+                kind="bank_fee",
+                amount=-match.difference,
+                currency=payout.currency,
+                refs=(payout.reference, deposit.id),
+                detail=f"deposit {deposit.amount} is {-match.difference} short of payout "
+                f"{payout.reference} ({payout.amount}): a bank fee on receipt?",
+            )
+        )
+
+
+def _leftovers(pool: _Pool, today: date) -> None:
+    taken = {(p.source, p.amount, p.day) for p in pool.payouts if p.id in pool.used_payouts}
+    for payout in pool.free_payouts():
+        if today <= payout.day + timedelta(days=payout.window_days):
+            continue  # the bank may still book it
+        twin = (payout.source, payout.amount, payout.day) in taken
+        kind = "duplicate_payout" if twin else "missing_deposit"
+        pool.discrepancies.append(
+            Discrepancy(
+                key=f"{kind}:{payout.id}",
+                kind=kind,
+                amount=payout.amount,
+                currency=payout.currency,
+                refs=(payout.reference,),
+                detail=(
+                    f"payout {payout.reference} of {payout.amount} {payout.currency} on "
+                    f"{payout.day} has no deposit after {payout.window_days} days"
+                    + (
+                        "; another payout of the same amount and day took the only deposit"
+                        if twin
+                        else ""
+                    )
+                ),
+            )
+        )
+    for deposit in pool.free_deposits():
+        named = [g for g, words in GATEWAY_WORDS.items() if any(w in _text(deposit) for w in words)]
+        if named:
+            pool.discrepancies.append(
+                Discrepancy(
+                    key=f"deposit_without_payout:{deposit.id}",
+                    kind="deposit_without_payout",
+                    amount=deposit.amount,
+                    currency=deposit.currency,
+                    refs=(deposit.id,),
+                    detail=f"deposit of {deposit.amount} {deposit.currency} on {deposit.day} "
+                    f"names {named[0]} but matches no payout",
+                )
+            )
+
+
+def match_payouts(
+    payouts: Iterable[PayoutRef], deposits: Iterable[DepositRef], *, today: date
+) -> tuple[list[Match], list[Discrepancy]]:
+    """Level 1 over the unmatched payouts and deposits (see the module docstring)."""
+    pool = _Pool(payouts, deposits)
+    _one_to_one(
+        pool, "reference", "1.00", need_reference=True, need_name=False, only_candidate=False
+    )
+    _one_to_one(
+        pool, "descriptor", "0.95", need_reference=False, need_name=True, only_candidate=False
+    )
+    _one_to_one(
+        pool, "amount_date", "0.80", need_reference=False, need_name=False, only_candidate=True
+    )
+    _batched(pool)
+    _split(pool)
+    _bank_fee(pool)
+    _leftovers(pool, today)
+    return pool.matches, pool.discrepancies
