@@ -21,6 +21,7 @@ from ledgerbridge.api.routes import (
     mapping,
     ops,
     rates,
+    reconcile,
     sources,
     statements,
     webhooks,
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         rates.router,
         mapping.router,
         statements.router,
+        reconcile.router,
     ):
         app.include_router(router, dependencies=protected)
     return app

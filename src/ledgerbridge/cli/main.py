@@ -153,3 +153,16 @@ def revalue(
             f"{r.account}\t{r.balance} {r.currency}\tcarried {r.carried}\tat close "
             f"{r.revalued}\tdifference {r.difference}\t{r.entry_id or 'no entry'}"
         )
+
+
+@app.command()
+@fails_cleanly
+def reconcile(ledger: str = typer.Option("default")) -> None:
+    """Match payouts to bank deposits and open discrepancies for what does not match."""
+    from ledgerbridge.service.reconcile import run
+
+    result = run(database(), ledger, trigger="cli")
+    print(
+        f"run {result['id']}: {result['matched']} matched, "
+        f"{result['discrepancies_opened']} discrepancies opened"
+    )

@@ -217,6 +217,69 @@ statement_profiles = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+reconciliation_runs = Table(
+    "reconciliation_runs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("ledger_id", String(64), ForeignKey("ledgers.id"), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("trigger", String(32), nullable=False, doc="api, cli, import, schedule"),
+    Column("stats", JSON, nullable=False),
+)
+
+matches = Table(
+    "matches",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("ledger_id", String(64), ForeignKey("ledgers.id"), nullable=False),
+    Column("run_id", String(32)),
+    Column("kind", String(32), nullable=False),
+    Column("rule", String(32), nullable=False),
+    Column("confidence", String(8), nullable=False, doc="decimal text, 0 to 1"),
+    Column("left_ids", JSON, nullable=False, doc="our ids: payout entries, orders"),
+    Column("right_ids", JSON, nullable=False, doc="our ids: bank lines, charges"),
+    Column("left_refs", JSON, nullable=False, doc="the platform's own ids"),
+    Column("right_refs", JSON, nullable=False, doc="the bank's or platform's own ids"),
+    Column("difference_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("status", String(16), nullable=False, doc="active, confirmed or broken"),
+    Column("changed_by", String(200)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_matches_ledger_kind", "ledger_id", "kind", "status"),
+)
+
+discrepancies = Table(
+    "discrepancies",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("ledger_id", String(64), ForeignKey("ledgers.id"), nullable=False),
+    Column("key", String(255), nullable=False, doc="stable across runs"),
+    Column("kind", String(32), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("refs", JSON, nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("status", String(16), nullable=False, doc="open, resolved or ignored"),
+    Column("reason", Text),
+    Column("changed_by", String(200)),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("changed_at", DateTime(timezone=True)),
+    UniqueConstraint("ledger_id", "key", name="uq_discrepancies_ledger_key"),
+    Index("ix_discrepancies_status", "ledger_id", "status", "kind"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("subject", String(64), nullable=False),
+    Column("detail", JSON, nullable=False),
+)
+
 rates = Table(
     "rates",
     metadata,

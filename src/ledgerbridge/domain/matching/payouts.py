@@ -65,7 +65,13 @@ def _order(payout: PayoutRef, deposit: DepositRef) -> tuple[int, str]:
 
 
 class _Pool:
-    def __init__(self, payouts: Iterable[PayoutRef], deposits: Iterable[DepositRef]) -> None:
+    def __init__(
+        self,
+        payouts: Iterable[PayoutRef],
+        deposits: Iterable[DepositRef],
+        vetoed: frozenset[tuple[str, str]] = frozenset(),
+    ) -> None:
+        self.vetoed = vetoed
         self.payouts = sorted(payouts, key=lambda p: (p.day, p.id))
         self.deposits = sorted((d for d in deposits if d.amount > 0), key=lambda d: (d.day, d.id))
         self.matches: list[Match] = []
@@ -118,6 +124,7 @@ def _one_to_one(
             for d in pool.free_deposits()
             if d.currency == payout.currency
             and d.amount == payout.amount
+            and (payout.id, d.id) not in pool.vetoed
             and (need_reference or _in_window(payout, d))
             and (not need_reference or payout.reference.lower() in _text(d))
             and (not need_name or _names_gateway(payout, d))
@@ -135,6 +142,7 @@ def _batched(pool: _Pool) -> None:
             if p.currency == deposit.currency
             and _in_window(p, deposit)
             and p.amount < deposit.amount
+            and (p.id, deposit.id) not in pool.vetoed
         ]
         by_gateway: dict[str, list[PayoutRef]] = {}
         for payout in near:
@@ -159,7 +167,10 @@ def _split(pool: _Pool) -> None:
         near = [
             d
             for d in pool.free_deposits()
-            if d.currency == payout.currency and _in_window(payout, d) and d.amount < payout.amount
+            if d.currency == payout.currency
+            and _in_window(payout, d)
+            and d.amount < payout.amount
+            and (payout.id, d.id) not in pool.vetoed
         ][:12]
         for size in range(2, MAX_SPLIT + 1):
             combo = next(
@@ -185,6 +196,7 @@ def _bank_fee(pool: _Pool) -> None:
             and _in_window(payout, d)
             and _names_gateway(payout, d)
             and 0 < payout.amount - d.amount <= cap
+            and (payout.id, d.id) not in pool.vetoed
         ]
         if not candidates:
             continue
@@ -245,10 +257,15 @@ def _leftovers(pool: _Pool, today: date) -> None:
 
 
 def match_payouts(
-    payouts: Iterable[PayoutRef], deposits: Iterable[DepositRef], *, today: date
+    payouts: Iterable[PayoutRef],
+    deposits: Iterable[DepositRef],
+    *,
+    today: date,
+    vetoed: frozenset[tuple[str, str]] = frozenset(),
 ) -> tuple[list[Match], list[Discrepancy]]:
-    """Level 1 over the unmatched payouts and deposits (see the module docstring)."""
-    pool = _Pool(payouts, deposits)
+    """Level 1 over the unmatched payouts and deposits (see the module docstring);
+    ``vetoed`` pairs (payout, deposit) were broken by a person and are never matched again."""
+    pool = _Pool(payouts, deposits, vetoed)
     _one_to_one(
         pool, "reference", "1.00", need_reference=True, need_name=False, only_candidate=False
     )
