@@ -3,6 +3,10 @@
 Documents are registered by path (and optionally query parameters); the adapters' clients call
 it exactly as they would call api.stripe.com or a WooCommerce site. Every request is recorded,
 so a test can assert what was fetched. It is a real socket server, not a mock.
+
+GET is answered by default; ``put(..., method="POST")`` answers a POST (an OAuth2 token
+endpoint), matching ``query`` against the query string and a form-encoded body together.
+``received`` keeps each request's method, path, headers and body.
 """
 
 from __future__ import annotations
@@ -22,9 +26,12 @@ class StandIn:
 
     def __init__(self) -> None:
         self._docs: dict[str, list[tuple[dict[str, str], Any, int, dict[str, str]]]] = {}
+        self._posts: dict[str, list[tuple[dict[str, str], Any, int, dict[str, str]]]] = {}
         self._faults: dict[str, list[str]] = {}
         self._lock = threading.Lock()
         self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self.received: list[tuple[str, str, dict[str, str], bytes]] = []
+        """(method, path, headers with lower-cased names, body) of every request."""
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -33,6 +40,9 @@ class StandIn:
 
             def do_GET(self) -> None:
                 stand_in._answer(self)
+
+            def do_POST(self) -> None:
+                stand_in._answer(self, "POST")
 
             def log_message(self, format: str, *args: Any) -> None:
                 return
@@ -56,12 +66,15 @@ class StandIn:
         query: Mapping[str, str] | None = None,
         status: int = 200,
         headers: Mapping[str, str] | None = None,
+        method: str = "GET",
     ) -> None:
         """Answer GET ``path`` (whose query contains ``query``) with ``document`` (JSON, or
-        ``bytes`` sent as they are) and ``headers`` (a Link header for the next page...)."""
+        ``bytes`` sent as they are) and ``headers`` (a Link header for the next page...).
+        ``method="POST"``: answer a POST instead (``query`` may name form fields too)."""
         entry = (dict(query or {}), document, status, dict(headers or {}))
+        table = self._posts if method.upper() == "POST" else self._docs
         with self._lock:
-            self._docs.setdefault(path, []).insert(0, entry)
+            table.setdefault(path, []).insert(0, entry)
 
     def fail_next(self, path: str, *faults: str) -> None:
         """The next requests for ``path`` fail, in order: ``"429"`` (Too Many Requests with
@@ -69,9 +82,12 @@ class StandIn:
         with self._lock:
             self._faults.setdefault(path, []).extend(faults)
 
-    def _find(self, path: str, query: dict[str, str]) -> tuple[Any, int, dict[str, str]] | None:
+    def _find(
+        self, path: str, query: dict[str, str], method: str = "GET"
+    ) -> tuple[Any, int, dict[str, str]] | None:
+        table = self._posts if method == "POST" else self._docs
         with self._lock:
-            for wanted, doc, status, headers in self._docs.get(path, []):
+            for wanted, doc, status, headers in table.get(path, []):
                 if all(query.get(k) == v for k, v in wanted.items()):
                     return doc, status, headers
         return None
@@ -81,18 +97,25 @@ class StandIn:
             pending = self._faults.get(path)
             return pending.pop(0) if pending else None
 
-    def _answer(self, handler: BaseHTTPRequestHandler) -> None:
+    def _answer(self, handler: BaseHTTPRequestHandler, method: str = "GET") -> None:
         parts = urlsplit(handler.path)
         query = dict(parse_qsl(parts.query))
+        length = int(handler.headers.get("Content-Length") or 0)
+        sent = handler.rfile.read(length) if length else b""
+        if method == "POST" and "form-urlencoded" in (handler.headers.get("Content-Type") or ""):
+            query = {**dict(parse_qsl(sent.decode("latin-1"))), **query}
         with self._lock:
-            self.requests.append(("GET", parts.path, query))
+            self.requests.append((method, parts.path, query))
+            self.received.append(
+                (method, parts.path, {k.lower(): v for k, v in handler.headers.items()}, sent)
+            )
         fault = self._fault(parts.path)
         if fault == "drop":
             handler.close_connection = True
             handler.connection.shutdown(socket.SHUT_RDWR)
             return
         extra: dict[str, str] = {}
-        found = self._find(parts.path, query)
+        found = self._find(parts.path, query, method)
         if fault in ("429", "503"):
             body, status = orjson.dumps({"error": {"message": "slow down"}}), int(fault)
             extra = {"Retry-After": "1"} if fault == "429" else {}

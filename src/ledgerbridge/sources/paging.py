@@ -55,7 +55,9 @@ def get_with_retries(
             sleep(retry_after_seconds(response.headers.get("retry-after"), attempt))
             continue
         if response.status_code >= 400:
-            raise LookupFailedError(f"GET {path}: HTTP {response.status_code}", path=path)
+            raise LookupFailedError(
+                f"GET {path}: HTTP {response.status_code}", path=path, status=response.status_code
+            )
         return response
     raise LookupFailedError(f"GET {path} failed {MAX_ATTEMPTS} times (last: {last})", path=path)
 

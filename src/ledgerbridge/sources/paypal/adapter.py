@@ -1,14 +1,23 @@
-"""PayPalAdapter: the sources/base.py Adapter for PayPal webhooks (REST v2, legacy v1)."""
+"""PayPalAdapter: the sources/base.py Adapter for PayPal webhooks (REST v2, legacy v1) and the
+back-fill of the PayPal balance from Transaction Search."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import httpx
 
 from ledgerbridge.domain.events import CommerceEvent
-from ledgerbridge.sources.base import Delivery, Envelope, Json, SourceConfig, parse_json
-from ledgerbridge.sources.paypal import normalize, verify
+from ledgerbridge.sources.base import (
+    BackfillPage,
+    Delivery,
+    Envelope,
+    Json,
+    SourceConfig,
+    parse_json,
+)
+from ledgerbridge.sources.paypal import backfill, normalize, verify
 
 
 class PayPalAdapter:
@@ -48,6 +57,19 @@ class PayPalAdapter:
 
     def lookups(self, envelope: Envelope, config: SourceConfig, http: httpx.Client) -> Json:
         return {}
+
+    def backfill(
+        self,
+        config: SourceConfig,
+        http: httpx.Client,
+        since: datetime,
+        until: datetime,
+        cursor: str | None,
+        sleep: Callable[[float], None],
+    ) -> Iterator[BackfillPage]:
+        """Transaction Search over ``[since, until]`` with an OAuth2 token from
+        ``api_credentials`` client_id / client_secret (see backfill.py, client.py)."""
+        return backfill.pages(config, http, since, until, cursor, sleep)
 
     def normalize(
         self, envelope: Envelope, lookups: Json, config: SourceConfig

@@ -17,7 +17,7 @@ from ledgerbridge.sources.base import (
     SourceConfig,
     parse_json,
 )
-from ledgerbridge.sources.shopify import backfill
+from ledgerbridge.sources.shopify import backfill, payments
 from ledgerbridge.sources.shopify.client import DEFAULT_API_VERSION, order_transactions
 from ledgerbridge.sources.shopify.fields import first_time, ident, time_of
 from ledgerbridge.sources.shopify.normalize import (
@@ -81,14 +81,21 @@ class ShopifyAdapter:
 
     def lookups(self, envelope: Envelope, config: SourceConfig, http: httpx.Client) -> Json:
         """Nothing for orders/paid or refunds/create, except an order paid partly by gift
-        card: its transactions, to split the total between gift card and gateway."""
+        card: its transactions, to split the total between gift card and gateway. A Shopify
+        Payments payout (back-fill's internal topic): its balance transactions."""
+        version = str(config.settings.get("api_version") or DEFAULT_API_VERSION)
+        if envelope.event_type == backfill.PAYOUT_TOPIC:
+            payout = envelope.payload
+            if not payments.needs_transactions(payout):
+                return {}
+            payout_id = ident(payout, "id")
+            return {"transactions": payments.balance_transactions(http, payout_id, version)}
         order = envelope.payload
         paid = envelope.event_type == "orders/paid" or (
             envelope.event_type == "orders/create" and is_paid(order)
         )
         if not (paid and mixed_gift_card_tender(order)):
             return {}
-        version = str(config.settings.get("api_version") or DEFAULT_API_VERSION)
         return {"transactions": order_transactions(http, ident(order, "id"), version)}
 
     def backfill(
@@ -100,8 +107,10 @@ class ShopifyAdapter:
         cursor: str | None,
         sleep: Callable[[float], None],
     ) -> Iterator[BackfillPage]:
-        """Pull ``[since, until]`` from the REST API (see backfill.py), page by page."""
-        return backfill.pages(http, since, until, cursor, sleep)
+        """Pull ``[since, until]`` from the REST API (see backfill.py), page by page: orders,
+        then the Shopify Payments payouts when this store's own clearing account is theirs."""
+        payouts = backfill.pulls_payouts(config)
+        return backfill.pages(http, since, until, cursor, sleep, payouts=payouts)
 
     def normalize(
         self, envelope: Envelope, lookups: Json, config: SourceConfig

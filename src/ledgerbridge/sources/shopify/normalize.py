@@ -4,6 +4,8 @@
     orders/create, financial_status paid  the same Sale (same key: posted once)
     orders/cancelled                    Noted  (the money side arrives as refunds/create)
     refunds/create                      Refund, or Noted when no refund transaction succeeded
+    shopify_payments/payout             (back-fill's internal topic) Fee / DisputeFunds / Payout
+                                        / PayoutFailed / Noted: see payments.py
     anything else                       []     (the service marks the event ignored)
 
 Orders are booked in SHOP money (``*_set.shop_money``, else the plain fields, which Shopify
@@ -21,6 +23,7 @@ from ledgerbridge.domain.errors import MalformedPayloadError
 from ledgerbridge.domain.events import CommerceEvent, Noted, Sale
 from ledgerbridge.domain.money import round_half_up
 from ledgerbridge.sources.base import Envelope, Json, SourceConfig
+from ledgerbridge.sources.shopify.backfill import PAYOUT_TOPIC
 from ledgerbridge.sources.shopify.fields import (
     PRESENTMENT,
     SHOP,
@@ -34,6 +37,7 @@ from ledgerbridge.sources.shopify.fields import (
     side,
     tax_sum,
 )
+from ledgerbridge.sources.shopify.payments import payout_events
 from ledgerbridge.sources.shopify.refund import refund_events
 
 GIFT_CARD = "gift_card"
@@ -48,6 +52,8 @@ def normalize(envelope: Envelope, lookups: Json, config: SourceConfig) -> list[C
         return [cancellation_of(payload, envelope, config)]
     if topic == "refunds/create":
         return [refund_events(payload, envelope, config)]
+    if topic == PAYOUT_TOPIC:
+        return payout_events(payload, lookups, config)
     return []
 
 
@@ -59,7 +65,7 @@ def _unwrap(payload: Json) -> Json:
     """Webhooks send the bare object; Admin REST documents wrap it (``{"order": {...}}``)."""
     if len(payload) == 1:
         ((name, inner),) = payload.items()
-        if name in ("order", "refund") and isinstance(inner, dict):
+        if name in ("order", "refund", "payout") and isinstance(inner, dict):
             return inner
     return payload
 
