@@ -15,6 +15,8 @@ class Settings(BaseSettings):
     """``serve`` fetches the ECB's daily reference rates this often (0: never; 24 in
     production). Off by default so a machine with no network never tries."""
     ecb_base_url: str = "https://www.ecb.europa.eu/stats/eurofxref/"
+    reconcile_daily_at: str = "06:00"
+    """UTC time of day ``serve`` reconciles every ledger (HH:MM; empty: never)."""
     catchup_interval_seconds: int = 900
     """``serve`` pulls what changed since the last catch-up for every source with API
     credentials this often (0: never). Platforms that never retry (WooCommerce), disable

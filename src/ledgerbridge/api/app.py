@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import structlog
@@ -29,6 +30,8 @@ from ledgerbridge.api.routes import (
 from ledgerbridge.config import Settings
 from ledgerbridge.service.backfill import catch_up_all
 from ledgerbridge.service.rates import refresh_ecb
+from ledgerbridge.service.reconcile import run as reconcile_run
+from ledgerbridge.service.setup import ledger_ids
 from ledgerbridge.store.database import Database
 
 log = structlog.get_logger(__name__)
@@ -57,12 +60,32 @@ def _refresh_rates_forever(app: FastAPI, stop: threading.Event) -> None:
             return
 
 
+def _reconcile_daily(app: FastAPI, stop: threading.Event) -> None:
+    hour, minute = (int(x) for x in app.state.settings.reconcile_daily_at.split(":"))
+    while True:
+        now = datetime.now(UTC)
+        due = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        if due <= now:
+            due += timedelta(days=1)
+        if stop.wait((due - now).total_seconds()):
+            return
+        for ledger in ledger_ids(app.state.db):
+            try:
+                reconcile_run(app.state.db, ledger, trigger="schedule")
+            except Exception as exc:  # one ledger's failure must not stop the others
+                log.warning("scheduled reconciliation failed", ledger=ledger, error=str(exc))
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     stop = threading.Event()
     if app.state.settings.catchup_interval_seconds > 0:
         threading.Thread(
             target=_catch_up_forever, args=(app, stop), daemon=True, name="catch-up"
+        ).start()
+    if app.state.settings.reconcile_daily_at:
+        threading.Thread(
+            target=_reconcile_daily, args=(app, stop), daemon=True, name="reconcile"
         ).start()
     if app.state.settings.ecb_refresh_hours > 0:
         threading.Thread(

@@ -233,3 +233,8 @@ def require_source(db: Database, source_id: str) -> None:
     with db.read() as conn:
         if not catalog.source_exists(conn, source_id):
             raise NotFoundError(f"no source {source_id!r}", source=source_id)
+
+
+def ledger_ids(db: Database) -> list[str]:
+    with db.read() as conn:
+        return catalog.ledger_ids(conn)

@@ -76,7 +76,12 @@ def import_statement(
                 conn, statement, statement_id, ledger, account, parser.name, digest, progress
             )
             imported, skipped = imported + new, skipped + dup
-    return Imported(first_id, parser.name, imported, skipped, len(statements))
+    result = Imported(first_id, parser.name, imported, skipped, len(statements))
+    if imported:
+        from ledgerbridge.service.reconcile import run as reconcile  # every import reconciles
+
+        reconcile(db, ledger, trigger="import")
+    return result
 
 
 def _store(

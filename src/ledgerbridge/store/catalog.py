@@ -195,3 +195,7 @@ def put_rate(
         )
     else:
         conn.execute(update(rates).where(key).values(rate=str(rate), created_at=now()))
+
+
+def ledger_ids(conn: Connection) -> list[str]:
+    return list(conn.execute(select(ledgers.c.id).order_by(ledgers.c.id)).scalars())
