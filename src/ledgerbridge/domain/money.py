@@ -2,8 +2,11 @@
 
 Conventions stated once here:
 - an amount is a ``Decimal``; a float is refused at construction;
-- storage uses integer minor units (``to_minor``/``from_minor``), exponent from babel's CLDR
-  currency data (JPY 0, EUR 2, BHD 3), never a hand-written table;
+- storage uses integer minor units (``to_minor``/``from_minor``), exponent from the ISO 4217
+  list itself as the ``iso4217`` package ships it (JPY 0, EUR 2, BHD 3, HUF 2, IDR 2), never a
+  hand-written table. (babel's CLDR digits were used first; CLDR gives HUF, IDR, COP, IQD,
+  LBP and MGA the digits shown to people, not ISO's minor units, and banks and gateways send
+  ISO's: a Hungarian bank statement in HUF has two decimals.)
 - rounding happens only through the named functions below: ``round_half_even`` (bankers',
   the default for conversions) and ``round_half_up`` (commercial, what stores print);
 - ``allocate`` splits an amount by weights so the parts always sum back to the whole.
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
-from babel.numbers import get_currency_precision, is_currency
+from iso4217 import Currency
 
 from ledgerbridge.domain.errors import CurrencyError, ValidationError
 
@@ -27,9 +30,13 @@ Rounding = Callable[[Decimal, str], Decimal]
 def exponent(currency: str) -> int:
     """The ISO 4217 minor-unit exponent of ``currency`` (JPY 0, USD 2, BHD 3)."""
     code = currency.upper()
-    if len(code) != 3 or not is_currency(code):
+    try:
+        units = Currency(code).exponent if len(code) == 3 else None
+    except ValueError:
+        units = None
+    if units is None:  # unknown, or a fund / metal with no minor unit (XXX, XAU)
         raise CurrencyError(f"unknown currency {currency!r}", currency=currency)
-    return int(get_currency_precision(code))
+    return int(units)
 
 
 def normalize_currency(currency: str) -> str:

@@ -102,8 +102,16 @@ def fingerprint(account: str, line: BankLine, ordinal: int) -> str:
     """A stable key for a line with no bank reference: the same line in an overlapping
     statement gets the same key (account, date, amount, text, and its rank among identical
     lines of that day)."""
-    text = "|".join((account, line.booking_date.isoformat(), str(line.amount), line.currency,
-                     " ".join(line.remittance.split()), str(ordinal)))
+    text = "|".join(
+        (
+            account,
+            line.booking_date.isoformat(),
+            str(line.amount),
+            line.currency,
+            " ".join(line.remittance.split()),
+            str(ordinal),
+        )
+    )
     return "fp:" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

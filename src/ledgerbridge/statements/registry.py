@@ -20,8 +20,11 @@ DETECTED_IN_ORDER = ("camt", "ofx", "mt940", "bai2")
 def parser_for(name: str) -> Parser:
     path = PARSER_PATHS.get(name)
     if path is None:
-        raise BadStatement(0, f"unknown statement format {name!r}; known: "
-                              f"{', '.join(PARSER_PATHS)}", field_name="format")
+        raise BadStatement(
+            0,
+            f"unknown statement format {name!r}; known: {', '.join(PARSER_PATHS)}",
+            field_name="format",
+        )
     module, attribute = path.split(":")
     found: Parser = getattr(importlib.import_module(module), attribute)
     return found
@@ -33,6 +36,9 @@ def detect(data: bytes) -> Parser:
         candidate = parser_for(name)
         if candidate.identify(head):
             return candidate
-    raise BadStatement(1, "not a camt.05x, MT940, OFX/QFX or BAI2 file (a CSV file needs its "
-                          "format given, with the bank's saved column profile)",
-                       field_name="format")
+    raise BadStatement(
+        1,
+        "not a camt.05x, MT940, OFX/QFX or BAI2 file (a CSV file needs its "
+        "format given, with the bank's saved column profile)",
+        field_name="format",
+    )

@@ -280,6 +280,16 @@ audit_log = Table(
     Column("detail", JSON, nullable=False),
 )
 
+periods = Table(
+    "periods",
+    metadata,
+    Column("ledger_id", String(64), ForeignKey("ledgers.id"), primary_key=True),
+    Column("period", String(7), primary_key=True, doc="YYYY-MM"),
+    Column("status", String(8), nullable=False, doc="closed or open (after a reopen)"),
+    Column("changed_by", String(200), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
 rates = Table(
     "rates",
     metadata,

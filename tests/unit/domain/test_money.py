@@ -1,4 +1,4 @@
-"""Money: ISO 4217 exponents from babel, no floats, minor units, named rounding, allocation."""
+"""Money: ISO 4217 exponents (iso4217 package), no floats, minor units, rounding, allocation."""
 
 from __future__ import annotations
 
@@ -225,3 +225,8 @@ def test_allocate_zero_weight_gets_nothing() -> None:
 def test_allocate_refuses_weights_that_cannot_split(weights: list[Decimal]) -> None:
     with pytest.raises(ValidationError):
         allocate(Money.of("1.00", "EUR"), weights)
+
+
+def test_exponents_are_iso_4217_minor_units_not_display_digits() -> None:
+    """CLDR shows forint and rupiah without decimals; ISO 4217 (and banks) use two."""
+    assert (exponent("HUF"), exponent("IDR"), exponent("IQD"), exponent("ISK")) == (2, 2, 3, 0)

@@ -383,7 +383,7 @@ def test_adyen_exponents_differ_from_iso_for_four_currencies() -> None:
         ("ISK", 1250000, "12500"),
         ("CLP", 990000, "9900"),
         ("CVE", 4800, "4800.00"),
-        ("IDR", 150000, "150000"),
+        ("IDR", 150000, "150000.00"),  # Adyen: 0 decimals; ISO 4217: 2
         ("JPY", 4800, "4800"),
         ("BHD", 12345, "12.345"),
     ]:

@@ -1,0 +1,28 @@
+"""Close and reopen a period (YYYY-MM): audited, and read by posting (late events move)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ledgerbridge.domain.errors import ConflictError, ValidationError
+from ledgerbridge.service.cache import forget
+from ledgerbridge.store import catalog, periods
+from ledgerbridge.store import reconcile as audit_store
+from ledgerbridge.store.database import Database
+
+_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def change(db: Database, ledger: str, period: str, new: str, actor: str) -> dict[str, Any]:
+    if not _PERIOD.match(period):
+        raise ValidationError(f"a period is YYYY-MM, not {period!r}", field="period")
+    with db.write() as conn:
+        catalog.get_ledger(conn, ledger)
+        if periods.status(conn, ledger, period) == new:
+            raise ConflictError(f"period {period} of {ledger} is already {new}")
+        periods.set_status(conn, ledger, period, new, actor)
+        audit_store.audit(conn, actor, f"period.{'close' if new == 'closed' else 'reopen'}",
+                          f"{ledger}:{period}", {"ledger": ledger, "period": period})
+    forget()
+    return {"ledger": ledger, "period": period, "status": new, "changed_by": actor}
