@@ -21,6 +21,7 @@ from ledgerbridge.api.routes import (
     ledgers,
     mapping,
     ops,
+    periods,
     rates,
     reconcile,
     sources,
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         mapping.router,
         statements.router,
         reconcile.router,
+        periods.router,
     ):
         app.include_router(router, dependencies=protected)
     return app

@@ -18,12 +18,15 @@ from ledgerbridge.domain.errors import ConflictError, NotFoundError
 from ledgerbridge.domain.events import CommerceEvent, PayoutFailed
 from ledgerbridge.domain.journal import reversal
 from ledgerbridge.domain.money import from_minor, round_half_even, to_minor
+from ledgerbridge.domain.periods import late_note, open_date
 from ledgerbridge.domain.posting import drafts_for, to_entry
 from ledgerbridge.domain.posting.convert import CarryingFor
+from ledgerbridge.service.cache import cached
 from ledgerbridge.service.context import LedgerView, posting_context, rate_lookup
 from ledgerbridge.service.mapping import ActiveMapping
 from ledgerbridge.sources.base import Envelope, SourceConfig
 from ledgerbridge.store import journal
+from ledgerbridge.store import periods as store_periods
 
 
 @dataclass
@@ -55,6 +58,12 @@ def carrying_lookup(conn: Connection, ledger: LedgerView) -> CarryingFor:
     return carrying
 
 
+def closed_periods(conn: Connection, ledger_id: str) -> frozenset[str]:
+    return cached(
+        ("closed", str(conn.engine.url), ledger_id), lambda: store_periods.closed(conn, ledger_id)
+    )
+
+
 def post_events(
     conn: Connection,
     ledger: LedgerView,
@@ -78,6 +87,7 @@ def post_events(
             outcome.notes.append("event type posts nothing")
     rate_for = rate_lookup(conn, ledger.base_currency)
     carrying = carrying_lookup(conn, ledger)
+    closed = closed_periods(conn, ledger.id)
     rounding = ledger.roles.get(Role.ROUNDING, "")
     for event in events:
         if isinstance(event, PayoutFailed):
@@ -107,6 +117,11 @@ def post_events(
             continue
         if key_suffix:
             draft = replace(draft, key=draft.key + key_suffix)
+        note = None
+        moved = open_date(draft.effective_date, closed)
+        if moved != draft.effective_date:  # a closed period is locked: post into the open one
+            note = late_note(draft.effective_date, moved)
+            draft = replace(draft, effective_date=moved)
         if journal.find_entry_id(conn, ledger.id, draft.key) is not None:
             outcome.notes.append(f"{draft.key} already posted")
             continue
@@ -118,6 +133,7 @@ def post_events(
             rate_for=rate_for,
             rounding_account=rounding,
             carrying=carrying,
+            note=note,
         )
         version = mapping.version if mapping is not None else None
         entry_id = journal.insert_entry(conn, entry, event_ids=[event_id], mapping_version=version)
@@ -147,7 +163,7 @@ def _reverse_payout(
     undo = reversal(
         original,
         key=f"{event.payout_key}:failed",
-        effective_date=event.occurred_at.date(),
+        effective_date=open_date(event.occurred_at.date(), closed_periods(conn, ledger.id)),
         reason="payout failed",
     )
     entry_id = journal.insert_entry(conn, undo, event_ids=[event_id], reverses_id=original_id)
@@ -165,7 +181,8 @@ def reverse_entry(conn: Connection, entry_id: str, reason: str, today: date) -> 
         raise ConflictError(f"entry {entry_id} is already reversed by {meta['reversed_by']}")
     if meta["reverses_id"]:
         raise ConflictError(f"entry {entry_id} is itself a reversal; post a new entry instead")
-    undo = reversal(original, key=f"{original.key}:reversed", effective_date=today, reason=reason)
+    day = open_date(today, closed_periods(conn, original.ledger))
+    undo = reversal(original, key=f"{original.key}:reversed", effective_date=day, reason=reason)
     new_id = journal.insert_entry(conn, undo, event_ids=meta["event_ids"], reverses_id=entry_id)
     if new_id is None:
         raise ConflictError(f"entry {entry_id} is already reversed")

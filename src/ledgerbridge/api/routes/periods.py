@@ -1,0 +1,44 @@
+"""Close and reopen a period: audited with who did it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from ledgerbridge.api.auth import require_api_key
+from ledgerbridge.service import periods
+
+router = APIRouter(prefix="/api/v1/periods", tags=["periods"])
+
+
+class PeriodIn(BaseModel):
+    ledger: str = "default"
+
+
+@router.post("/{period}/close", summary="Close a month: late events post into the next open one")
+async def close(
+    period: str,
+    request: Request,
+    actor: Annotated[str, Depends(require_api_key)],
+    body: PeriodIn | None = None,
+) -> dict[str, Any]:
+    ledger = body.ledger if body else "default"
+    return await run_in_threadpool(
+        periods.change, request.app.state.db, ledger, period, "closed", actor
+    )
+
+
+@router.post("/{period}/reopen", summary="Reopen a closed month (audited)")
+async def reopen(
+    period: str,
+    request: Request,
+    actor: Annotated[str, Depends(require_api_key)],
+    body: PeriodIn | None = None,
+) -> dict[str, Any]:
+    ledger = body.ledger if body else "default"
+    return await run_in_threadpool(
+        periods.change, request.app.state.db, ledger, period, "open", actor
+    )
