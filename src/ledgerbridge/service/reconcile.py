@@ -65,15 +65,19 @@ def run(
         catalog.get_ledger(conn, ledger)
         run_id = store.start_run(conn, ledger, trigger)
         taken, _ = store.matched_ids(conn, ledger, KIND)
-        payouts = [_payout(r) for r in store.payouts(conn, ledger) if r["id"] not in taken]
+        every = [_payout(r) for r in store.payouts(conn, ledger)]
+        payouts = [p for p in every if p.id not in taken]
         deposits = [_deposit(r) for r in store.unmatched_deposits(conn, ledger)]
         found, problems = match_payouts(
-            payouts, deposits, today=day, vetoed=frozenset(store.broken_pairs(conn, ledger, KIND))
+            payouts,
+            deposits,
+            today=day,
+            vetoed=frozenset(store.broken_pairs(conn, ledger, KIND)),
+            settled=[p for p in every if p.id in taken],
         )
-        refs = {p.id: p.reference for p in payouts}
-        bank_refs = {d.id: d.id for d in deposits}
+        by_id = {p.id: p for p in payouts}
         for match in found:
-            currency = next(p.currency for p in payouts if p.id == match.left[0])
+            currency = by_id[match.left[0]].currency
             store.add_match(
                 conn,
                 {
@@ -84,8 +88,8 @@ def run(
                     "confidence": str(match.confidence),
                     "left_ids": list(match.left),
                     "right_ids": list(match.right),
-                    "left_refs": [refs[i] for i in match.left],
-                    "right_refs": [bank_refs[i] for i in match.right],
+                    "left_refs": [by_id[i].reference for i in match.left],
+                    "right_refs": list(match.right),
                     "difference_minor": to_minor(match.difference, currency),
                     "currency": currency,
                     "status": "active",
@@ -107,15 +111,44 @@ def run(
             )
             for d in problems
         )
+        closed = _close_explained(conn, ledger, run_id, found, by_id)
         stats = {
             "matched": len(found),
             "discrepancies_opened": opened,
+            "discrepancies_closed": closed,
             "payouts_considered": len(payouts),
             "deposits_considered": len(deposits),
         }
         store.finish_run(conn, run_id, stats)
     log.info("reconciliation run", ledger=ledger, trigger=trigger, run=run_id, **stats)
     return {"id": run_id, **stats}
+
+
+def _close_explained(
+    conn: Any, ledger: str, run_id: str, found: list[Any], by_id: dict[str, PayoutRef]
+) -> int:
+    """An open missing-deposit or deposit-without-payout that this run matched is explained:
+    resolved by the reconciliation itself, with the run named, in the audit log."""
+    deposits = {d for m in found for d in m.right}
+    references = {by_id[p].reference for m in found for p in m.left}
+    closed = 0
+    for row in store.list_discrepancies(conn, ledger, "open", None):
+        refs = set(row["refs"])
+        explained = (row["kind"] == "deposit_without_payout" and refs & deposits) or (
+            row["kind"] == "missing_deposit" and refs & references
+        )
+        if explained:
+            reason = f"matched by reconciliation run {run_id}"
+            store.set_discrepancy(conn, row["id"], "resolved", reason, "reconciliation")
+            store.audit(
+                conn,
+                "reconciliation",
+                "discrepancy.resolved",
+                row["id"],
+                {"reason": reason, "kind": row["kind"]},
+            )
+            closed += 1
+    return closed
 
 
 def match_document(row: dict[str, Any]) -> dict[str, Any]:

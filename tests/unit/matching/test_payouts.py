@@ -57,7 +57,7 @@ def test_a_deposit_outside_the_window_is_not_taken_and_the_payout_goes_missing()
     matches, found = match_payouts(
         [payout("a", "80.00")],
         [deposit("x", "80.00", date(2026, 3, 20), "STRIPE")],
-        today=date(2026, 3, 21),
+        today=date(2026, 3, 25),
     )
     assert matches == []
     assert sorted(d.kind for d in found) == ["deposit_without_payout", "missing_deposit"]
@@ -120,3 +120,27 @@ def test_matching_ignores_the_order_of_its_inputs(
     first = match_payouts(payouts, deposits, today=date(2026, 4, 1))
     shuffled_p, shuffled_d = payouts[::-1], deposits[::-1]
     assert match_payouts(shuffled_p, shuffled_d, today=date(2026, 4, 1)) == first
+
+
+def test_a_friday_payout_over_a_holiday_still_finds_its_deposit() -> None:
+    """Square's window is 3 business days: Thu 24 Dec lands Mon 28 Dec past the holiday."""
+    found = rules(
+        [payout("a", "2788.31", date(2026, 12, 24), gateway="square", window=3)],
+        [deposit("x", "2788.31", date(2026, 12, 28), "SQUARE INC")],
+        today=date(2027, 1, 10),
+    )
+    assert found == [("descriptor", ("a",), ("x",))]
+
+
+def test_a_deposit_waits_for_its_payout_before_it_is_flagged() -> None:
+    late = [deposit("x", "50.00", date(2026, 3, 4), "STRIPE")]
+    assert match_payouts([], late, today=date(2026, 3, 6))[1] == []
+    assert [d.kind for d in match_payouts([], late, today=date(2026, 3, 9))[1]] == [
+        "deposit_without_payout"
+    ]
+
+
+def test_a_twin_of_a_payout_matched_in_an_earlier_run_is_a_duplicate() -> None:
+    earlier = payout("a", "75.00")
+    _, found = match_payouts([payout("b", "75.00")], [], today=date(2026, 3, 30), settled=[earlier])
+    assert [d.kind for d in found] == ["duplicate_payout"]

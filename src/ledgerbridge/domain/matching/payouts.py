@@ -8,9 +8,10 @@ same inputs always give the same matches, whatever order they came in.
     batched      2-4 payouts of one gateway that sum to one deposit           0.85
     split        one payout that 2-3 deposits sum to                          0.80
     bank_fee     a deposit short of a payout by a bank fee (named in text)    0.70 + discrepancy
-Leftovers: a payout past its window with no deposit (missing_deposit; duplicate_payout when
-another payout of the same gateway, amount and day took the only deposit), and a deposit
-naming a gateway that no payout explains (deposit_without_payout).
+Leftovers: a payout past its window (business days, plus one for a bank holiday) with no
+deposit (missing_deposit; duplicate_payout when another payout of the same gateway, amount and
+day took the only deposit, in this run or an earlier one), and a deposit naming a gateway that
+no payout explains after a grace period (deposit_without_payout).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from ledgerbridge.domain.matching.model import DepositRef, Discrepancy, Match, P
 KIND = "payout_deposit"
 BANK_FEE_SHARE = Decimal("0.01")
 BANK_FEE_CAP = Decimal("25")
+DEPOSIT_GRACE_DAYS = 3
+"""A deposit naming a gateway waits this long for its payout before it is flagged."""
 MAX_BATCH = 4
 MAX_SPLIT = 3
 GATEWAY_WORDS = {
@@ -47,12 +50,18 @@ def _text(deposit: DepositRef) -> str:
     return deposit.text.lower()
 
 
+def window_end(payout: PayoutRef) -> date:
+    """The last day the bank may book a payout: ``window_days`` business days after it, plus
+    one for a bank holiday (weekends never count: a Friday payout lands on Monday or later)."""
+    day, left = payout.day, payout.window_days + 1
+    while left:
+        day += timedelta(days=1)
+        left -= day.weekday() < 5
+    return day
+
+
 def _in_window(payout: PayoutRef, deposit: DepositRef) -> bool:
-    return (
-        payout.day - timedelta(days=1)
-        <= deposit.day
-        <= payout.day + timedelta(days=payout.window_days)
-    )
+    return payout.day - timedelta(days=1) <= deposit.day <= window_end(payout)
 
 
 def _names_gateway(payout: PayoutRef, deposit: DepositRef) -> bool:
@@ -78,6 +87,9 @@ class _Pool:
         self.discrepancies: list[Discrepancy] = []
         self.used_payouts: set[str] = set()
         self.used_deposits: set[str] = set()
+        self.by_amount: dict[tuple[str, Decimal], list[DepositRef]] = {}
+        for deposit in self.deposits:
+            self.by_amount.setdefault((deposit.currency, deposit.amount), []).append(deposit)
 
     def free_payouts(self) -> list[PayoutRef]:
         return [p for p in self.payouts if p.id not in self.used_payouts]
@@ -121,9 +133,8 @@ def _one_to_one(
     for payout in pool.free_payouts():
         candidates = [
             d
-            for d in pool.free_deposits()
-            if d.currency == payout.currency
-            and d.amount == payout.amount
+            for d in pool.by_amount.get((payout.currency, payout.amount), ())
+            if d.id not in pool.used_deposits
             and (payout.id, d.id) not in pool.vetoed
             and (need_reference or _in_window(payout, d))
             and (not need_reference or payout.reference.lower() in _text(d))
@@ -215,10 +226,11 @@ def _bank_fee(pool: _Pool) -> None:
         )
 
 
-def _leftovers(pool: _Pool, today: date) -> None:
+def _leftovers(pool: _Pool, today: date, settled: Iterable[PayoutRef]) -> None:
     taken = {(p.source, p.amount, p.day) for p in pool.payouts if p.id in pool.used_payouts}
+    taken |= {(p.source, p.amount, p.day) for p in settled}
     for payout in pool.free_payouts():
-        if today <= payout.day + timedelta(days=payout.window_days):
+        if today <= window_end(payout):
             continue  # the bank may still book it
         twin = (payout.source, payout.amount, payout.day) in taken
         kind = "duplicate_payout" if twin else "missing_deposit"
@@ -241,6 +253,8 @@ def _leftovers(pool: _Pool, today: date) -> None:
             )
         )
     for deposit in pool.free_deposits():
+        if today <= deposit.day + timedelta(days=DEPOSIT_GRACE_DAYS):
+            continue  # its payout may not be in the journal yet (a late webhook, a back-fill)
         named = [g for g, words in GATEWAY_WORDS.items() if any(w in _text(deposit) for w in words)]
         if named:
             pool.discrepancies.append(
@@ -262,9 +276,11 @@ def match_payouts(
     *,
     today: date,
     vetoed: frozenset[tuple[str, str]] = frozenset(),
+    settled: Iterable[PayoutRef] = (),
 ) -> tuple[list[Match], list[Discrepancy]]:
     """Level 1 over the unmatched payouts and deposits (see the module docstring);
-    ``vetoed`` pairs (payout, deposit) were broken by a person and are never matched again."""
+    ``vetoed`` pairs (payout, deposit) were broken by a person and are never matched again;
+    ``settled`` are payouts matched in earlier runs (a later twin of one is a duplicate)."""
     pool = _Pool(payouts, deposits, vetoed)
     _one_to_one(
         pool, "reference", "1.00", need_reference=True, need_name=False, only_candidate=False
@@ -278,5 +294,5 @@ def match_payouts(
     _batched(pool)
     _split(pool)
     _bank_fee(pool)
-    _leftovers(pool, today)
+    _leftovers(pool, today, settled)
     return pool.matches, pool.discrepancies
