@@ -18,16 +18,12 @@ from typing import Any
 from ledgerbridge.domain.errors import MalformedPayloadError, ValidationError
 from ledgerbridge.domain.money import exponent, normalize_currency, parse_decimal
 from ledgerbridge.sources.base import Json, parse_time
+from ledgerbridge.sources.fields import optional_text as optional_text
+from ledgerbridge.sources.fields import section as section
+from ledgerbridge.sources.fields import text as text
 
 Money = tuple[Decimal, str]
 _ID = re.compile(r"^[A-Za-z0-9._-]+$")
-
-
-def section(doc: Json, name: str, where: str) -> Json:
-    value = doc.get(name)
-    if not isinstance(value, dict):
-        raise MalformedPayloadError(f"{where}.{name}: expected an object", field=f"{where}.{name}")
-    return value
 
 
 def optional_section(doc: Json, name: str, where: str) -> Json | None:
@@ -44,20 +40,6 @@ def items(doc: Json, name: str, where: str) -> list[Json]:
             f"{where}.{name}: expected a list of objects", field=f"{where}.{name}"
         )
     return value
-
-
-def text(doc: Json, name: str, where: str) -> str:
-    value = doc.get(name)
-    if not isinstance(value, str) or not value:
-        raise MalformedPayloadError(
-            f"{where}.{name}: required string missing", field=f"{where}.{name}"
-        )
-    return value
-
-
-def optional_text(doc: Json, name: str) -> str | None:
-    value = doc.get(name)
-    return value if isinstance(value, str) and value else None
 
 
 def paypal_id(doc: Json, name: str, where: str) -> str:

@@ -17,15 +17,11 @@ from decimal import Decimal
 from ledgerbridge.domain.errors import CurrencyError, MalformedPayloadError
 from ledgerbridge.domain.money import from_minor, normalize_currency
 from ledgerbridge.sources.base import Json, parse_time
+from ledgerbridge.sources.fields import optional_text as optional_text
+from ledgerbridge.sources.fields import section as section
+from ledgerbridge.sources.fields import text as text
 
 _ID = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-def section(doc: Json, name: str, where: str) -> Json:
-    value = doc.get(name)
-    if not isinstance(value, dict):
-        raise MalformedPayloadError(f"{where}.{name}: expected an object", field=f"{where}.{name}")
-    return value
 
 
 def optional_items(doc: Json, name: str, where: str) -> list[Json]:
@@ -38,20 +34,6 @@ def optional_items(doc: Json, name: str, where: str) -> list[Json]:
             f"{where}.{name}: expected a list of objects", field=f"{where}.{name}"
         )
     return value
-
-
-def text(doc: Json, name: str, where: str) -> str:
-    value = doc.get(name)
-    if not isinstance(value, str) or not value:
-        raise MalformedPayloadError(
-            f"{where}.{name}: required string missing", field=f"{where}.{name}"
-        )
-    return value
-
-
-def optional_text(doc: Json, name: str) -> str | None:
-    value = doc.get(name)
-    return value if isinstance(value, str) and value else None
 
 
 def square_id(doc: Json, name: str, where: str) -> str:
