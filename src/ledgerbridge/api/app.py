@@ -24,6 +24,7 @@ from ledgerbridge.api.routes import (
     periods,
     rates,
     reconcile,
+    reports,
     sources,
     statements,
     webhooks,
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         statements.router,
         reconcile.router,
         periods.router,
+        reports.router,
     ):
         app.include_router(router, dependencies=protected)
     return app

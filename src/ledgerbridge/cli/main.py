@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
-from ledgerbridge.cli import apikey, backfill, mapping, rates, source, statement
+from ledgerbridge.cli import apikey, backfill, export, mapping, rates, source, statement
 from ledgerbridge.config import Settings
 from ledgerbridge.domain.errors import LedgerbridgeError
 from ledgerbridge.store.database import Database
@@ -22,6 +22,7 @@ app.add_typer(rates.app, name="rates")
 app.add_typer(mapping.app, name="mapping")
 app.add_typer(statement.app, name="statement")
 app.command("backfill")(backfill.command)
+app.command("export")(export.command)
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 

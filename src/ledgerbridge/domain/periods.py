@@ -23,5 +23,7 @@ def open_date(day: date, closed: Set[str]) -> date:
 
 
 def late_note(original: date, moved: date) -> str:
-    return (f"dated {original.isoformat()} in closed period {period_of(original)}: posted into "
-            f"the open period {period_of(moved)}")
+    return (
+        f"dated {original.isoformat()} in closed period {period_of(original)}: posted into "
+        f"the open period {period_of(moved)}"
+    )

@@ -31,3 +31,5 @@ EVENTS_FAILED = Gauge("ledgerbridge_events_failed", "Events kept as failed, wait
 SIGNATURE_FAILURES = Counter(
     "ledgerbridge_signature_failures", "Webhooks refused for signature", ["source"]
 )
+RECONCILIATION_RUNS = Counter("ledgerbridge_reconciliation_runs", "Reconciliation runs")
+MATCHES = Counter("ledgerbridge_matches", "Matches made by reconciliation runs", ["kind"])

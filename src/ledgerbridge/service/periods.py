@@ -22,7 +22,12 @@ def change(db: Database, ledger: str, period: str, new: str, actor: str) -> dict
         if periods.status(conn, ledger, period) == new:
             raise ConflictError(f"period {period} of {ledger} is already {new}")
         periods.set_status(conn, ledger, period, new, actor)
-        audit_store.audit(conn, actor, f"period.{'close' if new == 'closed' else 'reopen'}",
-                          f"{ledger}:{period}", {"ledger": ledger, "period": period})
+        audit_store.audit(
+            conn,
+            actor,
+            f"period.{'close' if new == 'closed' else 'reopen'}",
+            f"{ledger}:{period}",
+            {"ledger": ledger, "period": period},
+        )
     forget()
     return {"ledger": ledger, "period": period, "status": new, "changed_by": actor}

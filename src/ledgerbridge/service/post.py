@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -17,16 +18,23 @@ from ledgerbridge.domain.accounts import Role
 from ledgerbridge.domain.errors import ConflictError, NotFoundError
 from ledgerbridge.domain.events import CommerceEvent, PayoutFailed
 from ledgerbridge.domain.journal import reversal
+from ledgerbridge.domain.matching.facts import fact_of
 from ledgerbridge.domain.money import from_minor, round_half_even, to_minor
 from ledgerbridge.domain.periods import late_note, open_date
 from ledgerbridge.domain.posting import drafts_for, to_entry
 from ledgerbridge.domain.posting.convert import CarryingFor
 from ledgerbridge.service.cache import cached
-from ledgerbridge.service.context import LedgerView, posting_context, rate_lookup
+from ledgerbridge.service.context import (
+    LedgerView,
+    gateway_source_for,
+    posting_context,
+    rate_lookup,
+)
 from ledgerbridge.service.mapping import ActiveMapping
 from ledgerbridge.sources.base import Envelope, SourceConfig
 from ledgerbridge.store import journal
 from ledgerbridge.store import periods as store_periods
+from ledgerbridge.store.reconcile import record_facts
 
 
 @dataclass
@@ -89,7 +97,16 @@ def post_events(
     carrying = carrying_lookup(conn, ledger)
     closed = closed_periods(conn, ledger.id)
     rounding = ledger.roles.get(Role.ROUNDING, "")
+    facts: list[dict[str, Any]] = []  # for reconciliation: every event, posted or not
+    store_front = config.role == "store"
     for event in events:
+        fact = fact_of(
+            event,
+            ledger.timezone,
+            gateway_source_for(config, getattr(event, "gateway", None)) if store_front else None,
+        )
+        if fact is not None:
+            facts.append(fact)
         if isinstance(event, PayoutFailed):
             _reverse_payout(conn, ledger, event, event_id, outcome)
             continue
@@ -141,6 +158,8 @@ def post_events(
             outcome.notes.append(f"{draft.key} already posted")
         else:
             outcome.entry_ids.append(entry_id)
+    if facts:
+        record_facts(conn, ledger.id, config.id, event_id, facts)
     if outcome.entry_ids:
         outcome.status = "posted"
     return outcome

@@ -269,6 +269,27 @@ discrepancies = Table(
     Index("ix_discrepancies_status", "ledger_id", "status", "kind"),
 )
 
+facts = Table(
+    "facts",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("ledger_id", String(64), ForeignKey("ledgers.id"), nullable=False),
+    Column("kind", String(16), nullable=False, doc="sale, charge, refund, gateway_refund, ..."),
+    Column("key", String(255), nullable=False, doc="the canonical event's business key"),
+    Column("source_id", String(64), nullable=False),
+    Column("gateway_source", String(64), doc="a store's sale or refund: the gateway it went to"),
+    Column("reference", String(255), nullable=False, doc="the platform's own id or name"),
+    Column("order_reference", String(255)),
+    Column("charge_reference", String(255)),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("day", Date, nullable=False, doc="the day it happened, in the ledger's time zone"),
+    Column("event_id", String(32), doc="the inbox event that reported it first"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("ledger_id", "kind", "key", name="uq_facts_ledger_kind_key"),
+    Index("ix_facts_ledger_kind_day", "ledger_id", "kind", "day"),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,

@@ -6,8 +6,16 @@ import pytest
 
 from ledgerbridge.sources.registry import ADAPTER_PATHS, PLATFORMS, adapter_for
 
-CONTRACT = ("shopify", "woocommerce", "magento", "bigcommerce", "stripe", "paypal", "square",
-            "adyen")
+CONTRACT = (
+    "shopify",
+    "woocommerce",
+    "magento",
+    "bigcommerce",
+    "stripe",
+    "paypal",
+    "square",
+    "adyen",
+)
 
 
 def test_every_platform_of_the_contract_is_registered() -> None:

@@ -45,13 +45,17 @@ def fixture(name: str) -> Any:
 
 
 def config(*secrets: str) -> SourceConfig:
-    return SourceConfig(id="st1", platform="stripe", ledger="main",
-                        secrets=secrets or (SECRET,), credentials={"secret_key": "sk_test_123"})
+    return SourceConfig(
+        id="st1",
+        platform="stripe",
+        ledger="main",
+        secrets=secrets or (SECRET,),
+        credentials={"secret_key": "sk_test_123"},
+    )
 
 
 def delivery(body: bytes, headers: dict[str, str]) -> Delivery:
-    return Delivery(body=body, headers={k.lower(): v for k, v in headers.items()},
-                    received_at=NOW)
+    return Delivery(body=body, headers={k.lower(): v for k, v in headers.items()}, received_at=NOW)
 
 
 def signed(payload: Any, secret: str = SECRET, timestamp: int = T) -> Delivery:
@@ -70,6 +74,7 @@ def at(seconds: int) -> datetime:
 
 # --- verify -----------------------------------------------------------------------------------
 
+
 def test_valid_signature_is_accepted() -> None:
     adapter.verify(signed(fixture("event_charge_succeeded.json")), config(), NOW)
 
@@ -87,8 +92,9 @@ def test_signature_is_lowercase_hex_hmac_of_timestamp_dot_body() -> None:
 
 @pytest.mark.parametrize("secret", [SECRET, OLD_SECRET])
 def test_rotation_accepts_either_configured_secret(secret: str) -> None:
-    adapter.verify(signed(fixture("event_payout_paid.json"), secret), config(SECRET, OLD_SECRET),
-                   NOW)
+    adapter.verify(
+        signed(fixture("event_payout_paid.json"), secret), config(SECRET, OLD_SECRET), NOW
+    )
 
 
 def test_any_of_several_v1_signatures_may_match() -> None:
@@ -108,8 +114,9 @@ def test_wrong_secret_is_rejected() -> None:
 
 def test_tampered_body_is_rejected() -> None:
     good = signed(fixture("event_charge_succeeded.json"))
-    tampered = Delivery(body=good.body.replace(b"4990", b"4999"), headers=good.headers,
-                        received_at=NOW)
+    tampered = Delivery(
+        body=good.body.replace(b"4990", b"4999"), headers=good.headers, received_at=NOW
+    )
     with pytest.raises(SignatureError):
         adapter.verify(tampered, config(), NOW)
 
@@ -119,15 +126,18 @@ def test_missing_header_is_rejected() -> None:
         adapter.verify(delivery(b"{}", {"Content-Type": "application/json"}), config(), NOW)
 
 
-@pytest.mark.parametrize("header", [
-    "garbage",
-    "v1=abc",
-    "t=,v1=abc",
-    "t=12x4,v1=abc",
-    "t=1732608030",
-    "t=1732608030,v0=abc",
-    "t=1,t=2,v1=abc",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "garbage",
+        "v1=abc",
+        "t=,v1=abc",
+        "t=12x4,v1=abc",
+        "t=1732608030",
+        "t=1732608030,v0=abc",
+        "t=1,t=2,v1=abc",
+    ],
+)
 def test_garbled_header_is_rejected(header: str) -> None:
     with pytest.raises(SignatureError):
         adapter.verify(delivery(b"{}", {"Stripe-Signature": header}), config(), NOW)
@@ -145,6 +155,7 @@ def test_timestamp_tolerance_is_300_seconds_both_ways(offset: int, ok: bool) -> 
 
 # --- identify, headers ------------------------------------------------------------------------
 
+
 def test_identify_reads_event_id_type_and_time() -> None:
     envelope = adapter.identify(signed(fixture("event_charge_succeeded.json")))
     assert envelope.event_id == "evt_3QPk7rHd2mXa9LcE0v4Tq1Bn"
@@ -153,13 +164,16 @@ def test_identify_reads_event_id_type_and_time() -> None:
     assert not envelope.ping
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    (b"not json", "not valid JSON"),
-    (b"[1, 2]", "not a JSON object"),
-    (b'{"type": "charge.succeeded", "created": 1}', "event.id"),
-    (b'{"id": "evt_1", "created": 1}', "event.type"),
-    (b'{"id": "evt_1", "type": "charge.succeeded", "created": 1.5}', "event.created"),
-])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"not json", "not valid JSON"),
+        (b"[1, 2]", "not a JSON object"),
+        (b'{"type": "charge.succeeded", "created": 1}', "event.id"),
+        (b'{"id": "evt_1", "created": 1}', "event.type"),
+        (b'{"id": "evt_1", "type": "charge.succeeded", "created": 1.5}', "event.created"),
+    ],
+)
 def test_unreadable_event_is_malformed(body: bytes, message: str) -> None:
     with pytest.raises(MalformedPayloadError, match=message):
         adapter.identify(delivery(body, {}))
@@ -167,7 +181,9 @@ def test_unreadable_event_is_malformed(body: bytes, message: str) -> None:
 
 def test_auth_headers_and_defaults() -> None:
     assert adapter.auth_headers(config()) == {
-        "Authorization": "Bearer sk_test_123", "Stripe-Version": "2024-06-20"}
+        "Authorization": "Bearer sk_test_123",
+        "Stripe-Version": "2024-06-20",
+    }
     no_key = SourceConfig(id="st1", platform="stripe", ledger="main", secrets=(SECRET,))
     assert adapter.auth_headers(no_key) == {}
     assert adapter.default_role == "gateway"
@@ -177,18 +193,41 @@ def test_auth_headers_and_defaults() -> None:
 
 # --- normalize: charges and refunds -----------------------------------------------------------
 
+
 def test_charge_succeeded_is_a_charge_and_a_fee_in_settlement_currency() -> None:
-    events = events_for(fixture("event_charge_succeeded.json"),
-                        {"balance_transaction": fixture("balance_transaction_charge.json")})
+    events = events_for(
+        fixture("event_charge_succeeded.json"),
+        {"balance_transaction": fixture("balance_transaction_charge.json")},
+    )
     assert events == [
-        Charge(key=f"st1:charge:{CHARGE}", reference=CHARGE, occurred_at=at(1732608003),
-               currency="EUR", amount=Decimal("49.90"), order_reference="WC-2201",
-               settled_currency="USD", settled_amount=Decimal("54.21")),
-        Fee(key=f"st1:fee:{TXN}", reference=CHARGE, occurred_at=at(1732608001),
-            currency="USD", amount=Decimal("1.06"), charge_reference=CHARGE),
-        Conversion(key=f"st1:fx:{TXN}", reference=TXN, occurred_at=at(1732608001),
-                   currency="EUR", amount=Decimal("49.90"), to_currency="USD",
-                   to_amount=Decimal("54.21"), charge_reference=CHARGE),
+        Charge(
+            key=f"st1:charge:{CHARGE}",
+            reference=CHARGE,
+            occurred_at=at(1732608003),
+            currency="EUR",
+            amount=Decimal("49.90"),
+            order_reference="WC-2201",
+            settled_currency="USD",
+            settled_amount=Decimal("54.21"),
+        ),
+        Fee(
+            key=f"st1:fee:{TXN}",
+            reference=CHARGE,
+            occurred_at=at(1732608001),
+            currency="USD",
+            amount=Decimal("1.06"),
+            charge_reference=CHARGE,
+        ),
+        Conversion(
+            key=f"st1:fx:{TXN}",
+            reference=TXN,
+            occurred_at=at(1732608001),
+            currency="EUR",
+            amount=Decimal("49.90"),
+            to_currency="USD",
+            to_amount=Decimal("54.21"),
+            charge_reference=CHARGE,
+        ),
     ]
 
 
@@ -235,12 +274,22 @@ def test_lookup_for_another_balance_transaction_is_refused() -> None:
 def test_charge_refunded_is_one_gateway_refund_per_live_refund() -> None:
     events = events_for(fixture("event_charge_refunded.json"))
     assert events == [
-        GatewayRefund(key="st1:refund:re_3QQ0aKHd2mXa9LcE1xP4nT8c",
-                      reference="re_3QQ0aKHd2mXa9LcE1xP4nT8c", occurred_at=at(1732694408),
-                      currency="EUR", amount=Decimal("15.00"), charge_reference=CHARGE),
-        GatewayRefund(key="st1:refund:re_3QPzK0Hd2mXa9LcE0mWq9Ds1",
-                      reference="re_3QPzK0Hd2mXa9LcE0mWq9Ds1", occurred_at=at(1732690021),
-                      currency="EUR", amount=Decimal("5.00"), charge_reference=CHARGE),
+        GatewayRefund(
+            key="st1:refund:re_3QQ0aKHd2mXa9LcE1xP4nT8c",
+            reference="re_3QQ0aKHd2mXa9LcE1xP4nT8c",
+            occurred_at=at(1732694408),
+            currency="EUR",
+            amount=Decimal("15.00"),
+            charge_reference=CHARGE,
+        ),
+        GatewayRefund(
+            key="st1:refund:re_3QPzK0Hd2mXa9LcE0mWq9Ds1",
+            reference="re_3QPzK0Hd2mXa9LcE0mWq9Ds1",
+            occurred_at=at(1732690021),
+            currency="EUR",
+            amount=Decimal("5.00"),
+            charge_reference=CHARGE,
+        ),
     ]  # the failed refund posts nothing
 
 
@@ -258,12 +307,18 @@ def test_refunds_from_lookup_when_not_embedded() -> None:
 
 # --- normalize: disputes ----------------------------------------------------------------------
 
+
 def test_dispute_created_withdraws_the_balance_transaction_amount_and_fee() -> None:
     assert events_for(fixture("event_charge_dispute_created.json")) == [
-        DisputeFunds(key="st1:dispute:du_1QRb4cHd2mXa9LcE4pUv8Hs2:withdrawn",
-                     reference="du_1QRb4cHd2mXa9LcE4pUv8Hs2", occurred_at=at(1732867199),
-                     currency="USD", withdrawn=Decimal("53.98"), fee=Decimal("15.00"),
-                     charge_reference=CHARGE),
+        DisputeFunds(
+            key="st1:dispute:du_1QRb4cHd2mXa9LcE4pUv8Hs2:withdrawn",
+            reference="du_1QRb4cHd2mXa9LcE4pUv8Hs2",
+            occurred_at=at(1732867199),
+            currency="USD",
+            withdrawn=Decimal("53.98"),
+            fee=Decimal("15.00"),
+            charge_reference=CHARGE,
+        ),
     ]
 
 
@@ -290,10 +345,15 @@ def test_inquiry_is_only_noted() -> None:
 
 def test_dispute_closed_won_reinstates_amount_and_fee_legacy_dp_id() -> None:
     dp = "dp_1QRb4cHd2mXa9LcE7tNw2Qa6"
-    expected = DisputeFunds(key=f"st1:dispute:{dp}:reinstated", reference=dp,
-                            occurred_at=at(1733990399), currency="GBP",
-                            withdrawn=Decimal("-25.00"), fee=Decimal("-20.00"),
-                            charge_reference="ch_3QPm1sHd2mXa9LcE0Rk5Te2y")
+    expected = DisputeFunds(
+        key=f"st1:dispute:{dp}:reinstated",
+        reference=dp,
+        occurred_at=at(1733990399),
+        currency="GBP",
+        withdrawn=Decimal("-25.00"),
+        fee=Decimal("-20.00"),
+        charge_reference="ch_3QPm1sHd2mXa9LcE0Rk5Te2y",
+    )
     assert events_for(fixture("event_charge_dispute_closed_won.json")) == [expected]
     payload = fixture("event_charge_dispute_closed_won.json")
     payload["type"] = "charge.dispute.funds_reinstated"
@@ -317,31 +377,58 @@ def test_dispute_closed_lost_is_noted() -> None:
 
 # --- normalize: payouts -----------------------------------------------------------------------
 
+
 def test_payout_paid_books_fees_of_its_charges_and_the_payout() -> None:
-    txns = (fixture("payout_balance_transactions_page1.json")["data"]
-            + fixture("payout_balance_transactions_page2.json")["data"])
+    txns = (
+        fixture("payout_balance_transactions_page1.json")["data"]
+        + fixture("payout_balance_transactions_page2.json")["data"]
+    )
     events = events_for(fixture("event_payout_paid.json"), {"payout_balance_transactions": txns})
     po = "po_1QSGq2Hd2mXa9LcEx8Vc3Jk0"
     assert events == [
-        Fee(key=f"st1:fee:{TXN}", reference=CHARGE, occurred_at=at(1732608001),
-            currency="USD", amount=Decimal("1.06"), charge_reference=CHARGE),
-        Fee(key="st1:fee:txn_3QQ3cFHd2mXa9LcE0pL7Gh2s", reference="py_3QQ3cFHd2mXa9LcE0s1Vw9Zq",
-            occurred_at=at(1732710005), currency="USD", amount=Decimal("0.48"),
-            charge_reference="py_3QQ3cFHd2mXa9LcE0s1Vw9Zq"),
-        Payout(key=f"st1:payout:{po}", reference=po, occurred_at=at(1733097610),
-               currency="USD", amount=Decimal("187.44"), arrival=at(1733097600)),
+        Fee(
+            key=f"st1:fee:{TXN}",
+            reference=CHARGE,
+            occurred_at=at(1732608001),
+            currency="USD",
+            amount=Decimal("1.06"),
+            charge_reference=CHARGE,
+        ),
+        Fee(
+            key="st1:fee:txn_3QQ3cFHd2mXa9LcE0pL7Gh2s",
+            reference="py_3QQ3cFHd2mXa9LcE0s1Vw9Zq",
+            occurred_at=at(1732710005),
+            currency="USD",
+            amount=Decimal("0.48"),
+            charge_reference="py_3QQ3cFHd2mXa9LcE0s1Vw9Zq",
+        ),
+        Payout(
+            key=f"st1:payout:{po}",
+            reference=po,
+            occurred_at=at(1733097610),
+            currency="USD",
+            amount=Decimal("187.44"),
+            arrival=at(1733097600),
+        ),
     ]
     # the fee posted at charge time and at payout time has one key: it posts once
-    charge_fee = events_for(fixture("event_charge_succeeded.json"),
-                            {"balance_transaction": fixture("balance_transaction_charge.json")})[1]
+    charge_fee = events_for(
+        fixture("event_charge_succeeded.json"),
+        {"balance_transaction": fixture("balance_transaction_charge.json")},
+    )[1]
     assert charge_fee == events[0]
 
 
 def test_payout_failed_points_at_the_payout_entry() -> None:
     po = "po_1QSGq2Hd2mXa9LcEx8Vc3Jk0"
     assert events_for(fixture("event_payout_failed.json")) == [
-        PayoutFailed(key=f"st1:payout:{po}:failed", reference=po, occurred_at=at(1733184000),
-                     currency="USD", payout_key=f"st1:payout:{po}"),
+        PayoutFailed(
+            key=f"st1:payout:{po}:failed",
+            reference=po,
+            occurred_at=at(1733184000),
+            currency="USD",
+            payout_key=f"st1:payout:{po}",
+        ),
     ]
 
 
@@ -353,13 +440,17 @@ def test_other_event_types_are_ignored() -> None:
 
 # --- malformed payloads -----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda c: c.update(amount=49.9, amount_captured=49.9), "floats are not money"),
-    (lambda c: c.update(amount="49.90", amount_captured=None), "expected integer minor units"),
-    (lambda c: c.pop("currency"), "charge.currency"),
-    (lambda c: c.update(currency="zzz"), "unknown currency"),
-    (lambda c: c.pop("id"), "charge.id"),
-])
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda c: c.update(amount=49.9, amount_captured=49.9), "floats are not money"),
+        (lambda c: c.update(amount="49.90", amount_captured=None), "expected integer minor units"),
+        (lambda c: c.pop("currency"), "charge.currency"),
+        (lambda c: c.update(currency="zzz"), "unknown currency"),
+        (lambda c: c.pop("id"), "charge.id"),
+    ],
+)
 def test_bad_charge_is_malformed(change: Any, message: str) -> None:
     payload = fixture("event_charge_succeeded.json")
     change(payload["data"]["object"])
@@ -381,6 +472,7 @@ def test_float_fee_in_balance_transaction_is_malformed() -> None:
 
 
 # --- look-ups on a real loopback server -------------------------------------------------------
+
 
 def lookups_for(server: StandIn, payload: Any) -> dict[str, Any]:
     envelope = adapter.identify(signed(payload))
@@ -408,12 +500,17 @@ def test_payout_lookup_pages_through_all_balance_transactions(standin: StandIn) 
     page1 = fixture("payout_balance_transactions_page1.json")
     page2 = fixture("payout_balance_transactions_page2.json")
     standin.put("/v1/balance_transactions", page1, query={"payout": po, "limit": "100"})
-    standin.put("/v1/balance_transactions", page2, query={
-        "payout": po, "limit": "100", "starting_after": page1["data"][-1]["id"]})
+    standin.put(
+        "/v1/balance_transactions",
+        page2,
+        query={"payout": po, "limit": "100", "starting_after": page1["data"][-1]["id"]},
+    )
     found = lookups_for(standin, fixture("event_payout_paid.json"))
     assert found == {"payout_balance_transactions": page1["data"] + page2["data"]}
     assert [r[2].get("starting_after") for r in standin.requests] == [
-        None, "txn_3QQ0aKHd2mXa9LcE1b2HcV6m"]
+        None,
+        "txn_3QQ0aKHd2mXa9LcE1b2HcV6m",
+    ]
 
 
 def test_manual_payout_is_not_itemised(standin: StandIn) -> None:
@@ -429,7 +526,9 @@ def test_refunds_lookup_when_charge_does_not_embed_them(standin: StandIn) -> Non
     standin.put("/v1/refunds", refunds, query={"charge": CHARGE})
     txns = _refund_transactions(standin, refunds["data"])
     assert lookups_for(standin, payload) == {
-        "refunds": refunds["data"], "refund_balance_transactions": txns}
+        "refunds": refunds["data"],
+        "refund_balance_transactions": txns,
+    }
 
 
 def _refund_transactions(standin: StandIn, refunds: list[dict[str, Any]]) -> dict[str, Any]:
@@ -440,8 +539,13 @@ def _refund_transactions(standin: StandIn, refunds: list[dict[str, Any]]) -> dic
         if refund["status"] in ("failed", "canceled"):
             continue
         txn = simulate.balance_transaction(
-            amount=-(refund["amount"] * 109 // 100), currency="usd", source=refund["id"], fee=0,
-            type="refund", txn_id=refund["balance_transaction"])
+            amount=-(refund["amount"] * 109 // 100),
+            currency="usd",
+            source=refund["id"],
+            fee=0,
+            type="refund",
+            txn_id=refund["balance_transaction"],
+        )
         standin.put(f"/v1/balance_transactions/{txn['id']}", txn)
         txns[txn["id"]] = txn
     return txns
@@ -475,11 +579,11 @@ def test_pagination_that_does_not_advance_fails(standin: StandIn) -> None:
 
 # --- simulate round trip ----------------------------------------------------------------------
 
+
 def test_simulated_traffic_verifies_and_normalises() -> None:
     assert simulate.fee_for(10000) == 175
     assert simulate.fee_for(4990) == 100  # 74.85 rounds to 75, + 25
-    ch, txn = simulate.captured_charge(amount=4990, currency="eur", order_id="1042",
-                                       created=T)
+    ch, txn = simulate.captured_charge(amount=4990, currency="eur", order_id="1042", created=T)
     assert ch["id"].startswith("ch_")
     assert txn["id"].startswith("txn_")
     assert (txn["fee"], txn["net"], txn["source"]) == (100, 4890, ch["id"])
@@ -488,7 +592,10 @@ def test_simulated_traffic_verifies_and_normalises() -> None:
     envelope = adapter.identify(message)
     charge, fee = adapter.normalize(envelope, {"balance_transaction": txn}, config())
     assert (charge.amount, charge.currency, charge.order_reference) == (
-        Decimal("49.90"), "EUR", "1042")
+        Decimal("49.90"),
+        "EUR",
+        "1042",
+    )
     assert (fee.amount, fee.key) == (Decimal("1.00"), f"st1:fee:{txn['id']}")
 
     rf = simulate.refund(charge_id=ch["id"], amount=1000, currency="eur")
@@ -496,19 +603,22 @@ def test_simulated_traffic_verifies_and_normalises() -> None:
     assert refund == events_for(simulate.refund_created(rf))[0]
 
     du = simulate.dispute(charge_id=ch["id"], amount=4990, currency="eur")
-    du["balance_transactions"] = [simulate.dispute_transaction(
-        dispute_id=du["id"], amount=-4990, currency="eur", fee=1500)]
+    du["balance_transactions"] = [
+        simulate.dispute_transaction(dispute_id=du["id"], amount=-4990, currency="eur", fee=1500)
+    ]
     [withdrawn] = events_for(simulate.dispute_created(du))
     assert (withdrawn.withdrawn, withdrawn.fee) == (Decimal("49.90"), Decimal("15.00"))
-    du["balance_transactions"].append(simulate.dispute_transaction(
-        dispute_id=du["id"], amount=4990, currency="eur", fee=-1500))
+    du["balance_transactions"].append(
+        simulate.dispute_transaction(dispute_id=du["id"], amount=4990, currency="eur", fee=-1500)
+    )
     [back] = events_for(simulate.dispute_closed(du, "won"))
     assert (back.withdrawn, back.fee) == (Decimal("-49.90"), Decimal("-15.00"))
 
     po = simulate.payout(amount=txn["net"], currency="eur", created=T)
     page = simulate.balance_transaction_page([txn])
-    fee_again, payout = events_for(simulate.payout_paid(po),
-                                   {"payout_balance_transactions": page["data"]})
+    fee_again, payout = events_for(
+        simulate.payout_paid(po), {"payout_balance_transactions": page["data"]}
+    )
     assert fee_again == fee
     assert payout.amount == Decimal("48.90")
     [failed] = events_for(simulate.payout_failed(po))
@@ -519,9 +629,15 @@ def test_charge_fee_won_dispute_and_payout_clear_the_gateway_account() -> None:
     from tests.unit.domain.factories import CLEARING, balances, post, retail_context
 
     ch, txn = simulate.captured_charge(amount=4990, currency="eur", created=T)
-    du = simulate.dispute(charge_id=ch["id"], amount=4990, currency="eur", balance_transactions=[
-        simulate.dispute_transaction(dispute_id="du_x", amount=-4990, currency="eur", fee=1500),
-        simulate.dispute_transaction(dispute_id="du_x", amount=4990, currency="eur", fee=-1500)])
+    du = simulate.dispute(
+        charge_id=ch["id"],
+        amount=4990,
+        currency="eur",
+        balance_transactions=[
+            simulate.dispute_transaction(dispute_id="du_x", amount=-4990, currency="eur", fee=1500),
+            simulate.dispute_transaction(dispute_id="du_x", amount=4990, currency="eur", fee=-1500),
+        ],
+    )
     po = simulate.payout(amount=txn["net"], currency="eur", created=T)
     deliveries = [
         (simulate.charge_succeeded(ch), {"balance_transaction": txn}),

@@ -37,9 +37,13 @@ def fixture(name: str) -> Any:
 
 
 def config(*secrets: str) -> SourceConfig:
-    return SourceConfig(id="woo1", platform="woocommerce", ledger="main",
-                        secrets=secrets or (SECRET,),
-                        credentials={"consumer_key": "ck_test", "consumer_secret": "cs_test"})
+    return SourceConfig(
+        id="woo1",
+        platform="woocommerce",
+        ledger="main",
+        secrets=secrets or (SECRET,),
+        credentials={"consumer_key": "ck_test", "consumer_secret": "cs_test"},
+    )
 
 
 def delivery(topic: str, payload: Any, secret: str = SECRET) -> Delivery:
@@ -54,6 +58,7 @@ def events_for(topic: str, payload: Any, lookups: dict[str, Any] | None = None) 
 
 
 # --- verify -----------------------------------------------------------------------------------
+
 
 def test_valid_signature_is_accepted() -> None:
     adapter.verify(delivery("order.created", fixture("order_processing.json")), config(), NOW)
@@ -86,8 +91,9 @@ def test_tampered_body_is_rejected() -> None:
 
 @pytest.mark.parametrize("signer", ["old-secret", "new-secret"])
 def test_either_secret_is_valid_while_rotating(signer: str) -> None:
-    adapter.verify(delivery("order.updated", {"id": 1}, secret=signer),
-                   config("new-secret", "old-secret"), NOW)
+    adapter.verify(
+        delivery("order.updated", {"id": 1}, secret=signer), config("new-secret", "old-secret"), NOW
+    )
 
 
 def ping(raw: bytes, content_type: str | None) -> Delivery:
@@ -109,24 +115,29 @@ def test_activation_ping_passes_unsigned_and_is_identified_as_ping() -> None:
 
 
 def test_ping_with_a_charset_in_the_form_content_type_passes() -> None:
-    adapter.verify(ping(b"webhook_id=7", "application/x-www-form-urlencoded; charset=UTF-8"),
-                   config(), NOW)
+    adapter.verify(
+        ping(b"webhook_id=7", "application/x-www-form-urlencoded; charset=UTF-8"), config(), NOW
+    )
 
 
-@pytest.mark.parametrize(("raw", "content_type"), [
-    (b"webhook_id=42", "application/json"),
-    (b"webhook_id=42", None),
-    (b"webhook_id=42\n", "application/x-www-form-urlencoded"),
-    (b"webhook_id=42&total=1", "application/x-www-form-urlencoded"),
-    (b"webhook_id=", "application/x-www-form-urlencoded"),
-    (b'{"id":1}', "application/x-www-form-urlencoded"),
-])
+@pytest.mark.parametrize(
+    ("raw", "content_type"),
+    [
+        (b"webhook_id=42", "application/json"),
+        (b"webhook_id=42", None),
+        (b"webhook_id=42\n", "application/x-www-form-urlencoded"),
+        (b"webhook_id=42&total=1", "application/x-www-form-urlencoded"),
+        (b"webhook_id=", "application/x-www-form-urlencoded"),
+        (b'{"id":1}', "application/x-www-form-urlencoded"),
+    ],
+)
 def test_anything_else_unsigned_is_rejected(raw: bytes, content_type: str | None) -> None:
     with pytest.raises(SignatureError):
         adapter.verify(ping(raw, content_type), config(), NOW)
 
 
 # --- identify ---------------------------------------------------------------------------------
+
 
 def test_identify_uses_topic_header_and_order_id_with_date_modified() -> None:
     envelope = adapter.identify(delivery("order.updated", fixture("order_processing.json")))
@@ -172,21 +183,38 @@ def test_deleted_order_is_identified_and_posts_nothing() -> None:
 # --- normalize --------------------------------------------------------------------------------
 
 SALE_5150 = Sale(
-    key="woo1:sale:5150", reference="5150", currency="USD",
+    key="woo1:sale:5150",
+    reference="5150",
+    currency="USD",
     occurred_at=datetime(2026, 2, 14, 16, 3, 5, tzinfo=UTC),
-    goods=Decimal("66.98"), discounts=Decimal("5.00"), shipping=Decimal("7.50"),
-    tax=Decimal("6.17"), total=Decimal("75.65"), gateway="stripe",
+    goods=Decimal("66.98"),
+    discounts=Decimal("5.00"),
+    shipping=Decimal("7.50"),
+    tax=Decimal("6.17"),
+    total=Decimal("75.65"),
+    gateway="stripe",
 )
 REFUND_5163 = Refund(
-    key="woo1:refund:5163", reference="5163", order_reference="5150", currency="USD",
+    key="woo1:refund:5163",
+    reference="5163",
+    order_reference="5150",
+    currency="USD",
     occurred_at=datetime(2026, 2, 18, 18, 12, 55, tzinfo=UTC),
-    goods=Decimal("15.00"), shipping=Decimal("7.50"), tax=Decimal("2.00"),
-    total=Decimal("24.50"), gateway="stripe",
+    goods=Decimal("15.00"),
+    shipping=Decimal("7.50"),
+    tax=Decimal("2.00"),
+    total=Decimal("24.50"),
+    gateway="stripe",
 )
 REFUND_5177 = Refund(
-    key="woo1:refund:5177", reference="5177", order_reference="5150", currency="USD",
+    key="woo1:refund:5177",
+    reference="5177",
+    order_reference="5150",
+    currency="USD",
     occurred_at=datetime(2026, 2, 21, 14, 40, 12, tzinfo=UTC),
-    goods=Decimal("5.00"), total=Decimal("5.00"), gateway=None,
+    goods=Decimal("5.00"),
+    total=Decimal("5.00"),
+    gateway=None,
 )
 
 
@@ -197,10 +225,14 @@ def test_paid_order_is_one_sale_with_fees_as_goods(topic: str) -> None:
 
 def with_refunds(status: str = "completed") -> dict[str, Any]:
     payload: dict[str, Any] = fixture("order_processing.json")
-    payload.update(status=status, date_modified_gmt="2026-02-21T14:40:13", refunds=[
-        {"id": 5177, "reason": "Goodwill: late delivery", "total": "-5.00"},
-        {"id": 5163, "reason": "Towel arrived torn", "total": "-24.50"},
-    ])
+    payload.update(
+        status=status,
+        date_modified_gmt="2026-02-21T14:40:13",
+        refunds=[
+            {"id": 5177, "reason": "Goodwill: late delivery", "total": "-5.00"},
+            {"id": 5163, "reason": "Towel arrived torn", "total": "-24.50"},
+        ],
+    )
     return payload
 
 
@@ -213,14 +245,16 @@ def test_refunded_order_posts_the_sale_and_each_fetched_refund() -> None:
 
 @pytest.mark.parametrize("status", ["on-hold", "refunded"])
 def test_on_hold_or_refunded_with_payment_date_is_a_sale(status: str) -> None:
-    events = events_for("order.updated", with_refunds(status),
-                        {"refunds": fixture("refunds_5150.json")})
+    events = events_for(
+        "order.updated", with_refunds(status), {"refunds": fixture("refunds_5150.json")}
+    )
     assert events[0] == SALE_5150
 
 
 def test_cancelled_after_payment_posts_only_its_refunds() -> None:
-    events = events_for("order.updated", with_refunds("cancelled"),
-                        {"refunds": fixture("refunds_5150.json")})
+    events = events_for(
+        "order.updated", with_refunds("cancelled"), {"refunds": fixture("refunds_5150.json")}
+    )
     assert events == [REFUND_5177, REFUND_5163]
 
 
@@ -250,15 +284,18 @@ def test_other_topics_post_nothing() -> None:
     assert events_for("action.woocommerce_foo", {"action": "woocommerce_foo", "arg": 3}) == []
 
 
-@pytest.mark.parametrize(("mutate", "field"), [
-    (lambda p: p.pop("currency"), "currency"),
-    (lambda p: p.update(total=75.65), "total"),
-    (lambda p: p["line_items"][1].update(subtotal=15.5), r"line_items\[1\].subtotal"),
-    (lambda p: p["line_items"][0].pop("subtotal"), r"line_items\[0\].subtotal"),
-    (lambda p: p.update(currency="ZZZ"), "currency"),
-    (lambda p: p.update(date_paid_gmt="yesterday"), "date_paid_gmt"),
-    (lambda p: p.update(line_items=None), "line_items"),
-])
+@pytest.mark.parametrize(
+    ("mutate", "field"),
+    [
+        (lambda p: p.pop("currency"), "currency"),
+        (lambda p: p.update(total=75.65), "total"),
+        (lambda p: p["line_items"][1].update(subtotal=15.5), r"line_items\[1\].subtotal"),
+        (lambda p: p["line_items"][0].pop("subtotal"), r"line_items\[0\].subtotal"),
+        (lambda p: p.update(currency="ZZZ"), "currency"),
+        (lambda p: p.update(date_paid_gmt="yesterday"), "date_paid_gmt"),
+        (lambda p: p.update(line_items=None), "line_items"),
+    ],
+)
 def test_bad_order_payload_names_the_field(mutate: Any, field: str) -> None:
     payload = fixture("order_processing.json")
     mutate(payload)
@@ -275,6 +312,7 @@ def test_float_amount_in_a_fetched_refund_is_malformed() -> None:
 
 # --- look-ups on a real loopback server -------------------------------------------------------
 
+
 @pytest.fixture
 def standin() -> Any:
     with StandIn() as server:
@@ -290,13 +328,15 @@ def envelope_with_refunds() -> Envelope:
 
 
 def test_look_up_fetches_the_order_refunds(standin: StandIn) -> None:
-    standin.put("/wp-json/wc/v3/orders/5150/refunds", fixture("refunds_5150.json"),
-                query={"per_page": "100"})
+    standin.put(
+        "/wp-json/wc/v3/orders/5150/refunds",
+        fixture("refunds_5150.json"),
+        query={"per_page": "100"},
+    )
     with http_for(standin) as http:
         lookups = adapter.lookups(envelope_with_refunds(), config(), http)
     assert lookups == {"refunds": fixture("refunds_5150.json")}
-    assert standin.requests == [("GET", "/wp-json/wc/v3/orders/5150/refunds",
-                                 {"per_page": "100"})]
+    assert standin.requests == [("GET", "/wp-json/wc/v3/orders/5150/refunds", {"per_page": "100"})]
     events = adapter.normalize(envelope_with_refunds(), lookups, config())
     assert events == [SALE_5150, REFUND_5177, REFUND_5163]
 
@@ -329,21 +369,30 @@ def test_auth_headers_are_http_basic_with_the_key_pair() -> None:
 
 # --- simulate: WooCommerce's wire format ------------------------------------------------------
 
+
 def test_body_is_compact_like_wp_json_encode() -> None:
-    raw = simulate.body({"href": "https://shop.example/x", "name": "Caf\u00e9 \U0001F600", "n": 1})
-    assert raw == (b'{"href":"https:\\/\\/shop.example\\/x",'
-                   b'"name":"Caf\\u00e9 \\ud83d\\ude00","n":1}')
+    raw = simulate.body({"href": "https://shop.example/x", "name": "Caf\u00e9 \U0001f600", "n": 1})
+    assert raw == (
+        b'{"href":"https:\\/\\/shop.example\\/x","name":"Caf\\u00e9 \\ud83d\\ude00","n":1}'
+    )
     assert orjson.loads(raw)["href"] == "https://shop.example/x"
 
 
 def test_headers_are_those_woocommerce_sends() -> None:
     raw = simulate.body({"id": 1})
-    headers = simulate.headers("order.updated", raw, "s3cret", webhook_id=7,
-                               source_url="https://store.example")
+    headers = simulate.headers(
+        "order.updated", raw, "s3cret", webhook_id=7, source_url="https://store.example"
+    )
     assert set(headers) == {
-        "User-Agent", "Content-Type", "X-WC-Webhook-Source", "X-WC-Webhook-Topic",
-        "X-WC-Webhook-Resource", "X-WC-Webhook-Event", "X-WC-Webhook-Signature",
-        "X-WC-Webhook-ID", "X-WC-Webhook-Delivery-ID",
+        "User-Agent",
+        "Content-Type",
+        "X-WC-Webhook-Source",
+        "X-WC-Webhook-Topic",
+        "X-WC-Webhook-Resource",
+        "X-WC-Webhook-Event",
+        "X-WC-Webhook-Signature",
+        "X-WC-Webhook-ID",
+        "X-WC-Webhook-Delivery-ID",
     }
     assert headers["X-WC-Webhook-Source"] == "https://store.example/"
     assert (headers["X-WC-Webhook-Resource"], headers["X-WC-Webhook-Event"]) == ("order", "updated")
@@ -355,30 +404,56 @@ def test_headers_are_those_woocommerce_sends() -> None:
 
 def test_built_order_and_partial_refund_in_yen_post_exactly() -> None:
     items = [
-        simulate.line_item(11, quantity=3, unit_price="1280", discount="384", tax_rate="10",
-                           currency="JPY"),
+        simulate.line_item(
+            11, quantity=3, unit_price="1280", discount="384", tax_rate="10", currency="JPY"
+        ),
         simulate.line_item(12, unit_price="550", tax_rate="8", tax_rate_id=2, currency="JPY"),
     ]
     shipping = [simulate.shipping_line(13, total="800", tax_rate="10", currency="JPY")]
-    back = simulate.refund(31, order_id=77, currency="JPY", date_created_gmt="2026-04-02T01:00:00",
-                           line_items=[simulate.refund_line(items[0], quantity=1, currency="JPY")])
-    payload = simulate.order(77, currency="JPY", line_items=items, shipping_lines=shipping,
-                             coupons=["SAKURA"], refunds=[back], status="completed",
-                             date_created_gmt=datetime(2026, 4, 1, 9, 0, tzinfo=UTC),
-                             date_modified_gmt="2026-04-02T01:00:01")
+    back = simulate.refund(
+        31,
+        order_id=77,
+        currency="JPY",
+        date_created_gmt="2026-04-02T01:00:00",
+        line_items=[simulate.refund_line(items[0], quantity=1, currency="JPY")],
+    )
+    payload = simulate.order(
+        77,
+        currency="JPY",
+        line_items=items,
+        shipping_lines=shipping,
+        coupons=["SAKURA"],
+        refunds=[back],
+        status="completed",
+        date_created_gmt=datetime(2026, 4, 1, 9, 0, tzinfo=UTC),
+        date_modified_gmt="2026-04-02T01:00:01",
+    )
     assert payload["refunds"] == [{"id": 31, "reason": "", "total": "-1267"}]
     assert payload["coupon_lines"][0]["discount"] == "384"
     sale, refund = events_for("order.updated", payload, {"refunds": [back]})
     assert sale == Sale(
-        key="woo1:sale:77", reference="77", currency="JPY", gateway="stripe",
-        occurred_at=datetime(2026, 4, 1, 9, 0, tzinfo=UTC), goods=Decimal(4390),
-        discounts=Decimal(384), shipping=Decimal(800), tax=Decimal(470), total=Decimal(5276),
+        key="woo1:sale:77",
+        reference="77",
+        currency="JPY",
+        gateway="stripe",
+        occurred_at=datetime(2026, 4, 1, 9, 0, tzinfo=UTC),
+        goods=Decimal(4390),
+        discounts=Decimal(384),
+        shipping=Decimal(800),
+        tax=Decimal(470),
+        total=Decimal(5276),
     )
     assert sale.goods - sale.discounts + sale.shipping + sale.tax == sale.total
     assert refund == Refund(
-        key="woo1:refund:31", reference="31", order_reference="77", currency="JPY",
-        occurred_at=datetime(2026, 4, 2, 1, 0, tzinfo=UTC), goods=Decimal(1152),
-        tax=Decimal(115), total=Decimal(1267), gateway="stripe",
+        key="woo1:refund:31",
+        reference="31",
+        order_reference="77",
+        currency="JPY",
+        occurred_at=datetime(2026, 4, 2, 1, 0, tzinfo=UTC),
+        goods=Decimal(1152),
+        tax=Decimal(115),
+        total=Decimal(1267),
+        gateway="stripe",
     )
 
 
@@ -389,8 +464,11 @@ def test_built_taxes_keep_unrounded_decimals_and_price_is_a_number() -> None:
     raw = simulate.body(simulate.order(1, line_items=[item]))
     assert b'"price":16.8' in raw
     (sale,) = events_for("order.created", orjson.loads(raw))
-    assert (sale.goods, sale.tax, sale.total) == (Decimal("16.80"), Decimal("1.48"),
-                                                  Decimal("18.28"))
+    assert (sale.goods, sale.tax, sale.total) == (
+        Decimal("16.80"),
+        Decimal("1.48"),
+        Decimal("18.28"),
+    )
 
 
 def test_built_unpaid_order_has_no_payment_date_and_posts_nothing() -> None:

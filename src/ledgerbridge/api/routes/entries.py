@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from ledgerbridge.api.schemas import ReasonIn
-from ledgerbridge.service import journal
+from ledgerbridge.service import journal, reports
 from ledgerbridge.service.post import reverse_entry
 
 router = APIRouter(prefix="/api/v1", tags=["journal"])
@@ -81,17 +81,23 @@ async def reverse(entry_id: str, body: ReasonIn, request: Request) -> dict[str, 
 @router.get(
     "/trial-balance",
     summary="Trial balance in base currency",
-    description=DIMENSION_HELP + " `group_by=<dimension>` splits each account by its values.",
+    description=DIMENSION_HELP + " `group_by=<dimension>` splits each account by its values; "
+    "`format=csv` answers text/csv.",
+    response_model=None,
 )
 async def trial_balance(
     request: Request,
     ledger: str = "default",
     as_of: date | None = None,
     group_by: str | None = None,
-) -> dict[str, Any]:
+    format: Literal["json", "csv"] = "json",
+) -> dict[str, Any] | Response:
     filters = dimension_filters(request)
-    return await run_in_threadpool(
+    doc = await run_in_threadpool(
         lambda: journal.trial_balance(
             request.app.state.db, ledger, as_of, dimensions=filters, group_by=group_by
         )
     )
+    if format == "csv":
+        return Response(reports.trial_balance_csv(doc), media_type="text/csv; charset=utf-8")
+    return doc

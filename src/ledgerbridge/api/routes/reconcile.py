@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ledgerbridge.api.auth import require_api_key
 from ledgerbridge.api.schemas import ReasonIn
-from ledgerbridge.service import reconcile
+from ledgerbridge.service import reconcile, reconcile_manual
 
 router = APIRouter(prefix="/api/v1", tags=["reconciliation"])
 
@@ -30,6 +30,46 @@ async def matches(
 ) -> dict[str, Any]:
     items = await run_in_threadpool(reconcile.matches, request.app.state.db, ledger, kind)
     return {"items": items, "next_cursor": None}
+
+
+class MatchIn(BaseModel):
+    kind: str
+    left_ids: list[str]
+    right_ids: list[str]
+    ledger: str = "default"
+
+
+@router.post("/matches", status_code=201, summary="Match by hand (confirmed, audited)")
+async def create_match(
+    body: MatchIn, request: Request, actor: Annotated[str, Depends(require_api_key)]
+) -> dict[str, Any]:
+    return await run_in_threadpool(
+        reconcile_manual.create,
+        request.app.state.db,
+        body.ledger,
+        body.kind,
+        body.left_ids,
+        body.right_ids,
+        actor,
+    )
+
+
+@router.post("/matches/{match_id}/confirm", summary="Confirm a match (kept across runs)")
+async def confirm_match(
+    match_id: str, request: Request, actor: Annotated[str, Depends(require_api_key)]
+) -> dict[str, Any]:
+    return await run_in_threadpool(
+        reconcile_manual.decide, request.app.state.db, match_id, "confirmed", actor
+    )
+
+
+@router.post("/matches/{match_id}/break", summary="Break a match (never made again)")
+async def break_match(
+    match_id: str, request: Request, actor: Annotated[str, Depends(require_api_key)]
+) -> dict[str, Any]:
+    return await run_in_threadpool(
+        reconcile_manual.decide, request.app.state.db, match_id, "broken", actor
+    )
 
 
 @router.get("/discrepancies", summary="The discrepancy work queue")
