@@ -16,6 +16,7 @@ from ledgerbridge.api import errors
 from ledgerbridge.api.auth import require_api_key
 from ledgerbridge.api.fastpath import WebhookFastPath
 from ledgerbridge.api.routes import (
+    bank_rules,
     entries,
     events,
     ledgers,
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         mapping.router,
         statements.router,
         reconcile.router,
+        bank_rules.router,
         periods.router,
         reports.router,
     ):

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
-from ledgerbridge.cli import apikey, backfill, export, mapping, rates, source, statement
+from ledgerbridge.cli import apikey, backfill, bank_rule, export, mapping, rates, source, statement
 from ledgerbridge.config import Settings
 from ledgerbridge.domain.errors import LedgerbridgeError
 from ledgerbridge.store.database import Database
@@ -21,6 +21,7 @@ app.add_typer(apikey.app, name="apikey")
 app.add_typer(rates.app, name="rates")
 app.add_typer(mapping.app, name="mapping")
 app.add_typer(statement.app, name="statement")
+app.add_typer(bank_rule.app, name="bank-rule")
 app.command("backfill")(backfill.command)
 app.command("export")(export.command)
 err = Console(stderr=True)

@@ -34,7 +34,7 @@ from ledgerbridge.domain.matching.settlement import (
     unsettled,
 )
 from ledgerbridge.domain.money import from_minor, to_minor
-from ledgerbridge.service import metrics
+from ledgerbridge.service import bank_rules, metrics
 from ledgerbridge.store import catalog
 from ledgerbridge.store import reconcile as store
 from ledgerbridge.store.database import Database
@@ -83,7 +83,7 @@ def _deposit(row: dict[str, Any]) -> DepositRef:
 def run(
     db: Database, ledger: str = "default", *, trigger: str = "api", today: date | None = None
 ) -> dict[str, Any]:
-    """Levels 1, 2 and 3 over what is unmatched; counts per level."""
+    """Levels 1, 2 and 3 over what is unmatched, then the bank rules; counts per level."""
     day = today or datetime.now(UTC).date()
     with db.write() as conn:
         catalog.get_ledger(conn, ledger)
@@ -102,6 +102,7 @@ def run(
                 save_match(conn, ledger, run_id, match, left_refs, right_refs, currency, None)
             opened = sum(_open(conn, ledger, d) for d in problems)
             levels[kind] = {"matched": len(found), "discrepancies_opened": opened}
+        levels["categorised"] = bank_rules.categorise(conn, ledger, run_id, day)
         explained |= {f"order_without_charge:{m.left[0]}" for m, *_ in found3}
         explained |= {f"charge_without_order:{m.right[0]}" for m, *_ in found3}
         closed = _close_explained(conn, ledger, run_id, found1, explained)

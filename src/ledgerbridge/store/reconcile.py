@@ -102,7 +102,7 @@ def unmatched_deposits(conn: Connection, ledger_id: str) -> list[dict[str, Any]]
 def add_match(conn: Connection, row: dict[str, Any]) -> str:
     match_id = new_id("mt_")
     conn.execute(insert(matches).values(id=match_id, created_at=now(), **row))
-    if row["kind"] == "payout_deposit":  # the other kinds' right sides are no bank lines
+    if row["kind"] in ("payout_deposit", "categorised"):  # the others' right: no bank lines
         conn.execute(
             update(bank_lines)
             .where(bank_lines.c.id.in_(row["right_ids"]))

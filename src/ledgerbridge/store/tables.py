@@ -208,6 +208,25 @@ bank_lines = Table(
     Index("ix_bank_lines_match", "ledger_id", "match_status", "booking_date"),
 )
 
+bank_rules = Table(
+    "bank_rules",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("ledger_id", String(64), ForeignKey("ledgers.id"), nullable=False),
+    Column("priority", Integer, nullable=False, doc="lower first; then id"),
+    Column("name", String(32), nullable=False, doc="a categorised match's rule"),
+    Column("account_code", String(64), nullable=False, doc="the account a line posts against"),
+    Column("bank_account", String(64), doc="only lines of this bank account"),
+    Column("text_contains", String(200), nullable=False, doc="remittance or counterparty"),
+    Column("direction", String(8), nullable=False, doc="credit, debit or any"),
+    Column("min_amount", String(40), doc="decimal text: the line's size at least"),
+    Column("max_amount", String(40), doc="decimal text: the line's size at most"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    UniqueConstraint("ledger_id", "name", name="uq_bank_rules_ledger_name"),
+    Index("ix_bank_rules_order", "ledger_id", "priority", "id"),
+)
+
 statement_profiles = Table(
     "statement_profiles",
     metadata,
