@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from random import Random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledgerbridge.domain.matching import DepositRef, PayoutRef, match_payouts
+from ledgerbridge.domain.matching.payouts import window_end
 
 D = Decimal
 MON = date(2026, 3, 2)
@@ -144,3 +146,114 @@ def test_a_twin_of_a_payout_matched_in_an_earlier_run_is_a_duplicate() -> None:
     earlier = payout("a", "75.00")
     _, found = match_payouts([payout("b", "75.00")], [], today=date(2026, 3, 30), settled=[earlier])
     assert [d.kind for d in found] == ["duplicate_payout"]
+
+
+def test_the_bounded_search_tries_the_nearest_candidates_not_the_earliest() -> None:
+    """Fourteen payouts of one account could make up the deposit: the combination is the
+    two nearest it (the latest), which a search of the first dozen by day would not reach."""
+    early = [payout(f"a{i:02}", f"{i + 1}.00", date(2026, 3, 2), window=10) for i in range(12)]
+    near = [payout("b1", "1000.00", date(2026, 3, 9)), payout("b2", "2000.00", date(2026, 3, 9))]
+    found = rules(early + near, [deposit("x", "3000.00", date(2026, 3, 10), "STRIPE")])
+    assert found == [("batched", ("b1", "b2"), ("x",))]
+    parts = [deposit(f"e{i:02}", f"{i + 1}.00", date(2026, 3, 2)) for i in range(12)]
+    late = [deposit("y1", "700.00", date(2026, 3, 11)), deposit("y2", "800.00", date(2026, 3, 11))]
+    found = rules([payout("c", "1500.00", date(2026, 3, 10), window=10)], parts + late)
+    assert found == [("split", ("c",), ("y1", "y2"))]
+
+
+def test_a_long_window_payout_is_found_among_short_window_ones() -> None:
+    """A deposit looks back as far as the longest window: a payout with a long window, early,
+    still batches with a later one."""
+    found = rules(
+        [
+            payout("long", "30.00", date(2026, 3, 2), window=10),
+            *(payout(f"s{i}", f"{500 + i}.00", date(2026, 3, 2 + i), window=1) for i in range(8)),
+            payout("late", "12.00", date(2026, 3, 12), window=1),
+        ],
+        [deposit("x", "42.00", date(2026, 3, 13), "STRIPE")],
+    )
+    assert found == [("batched", ("long", "late"), ("x",))]
+
+
+def _large(groups: int) -> tuple[list[PayoutRef], list[DepositRef], list[tuple[str, ...]]]:
+    """A year of twelve accounts (three gateways with different windows), each group of
+    payouts and bank lines planted for one rule, amounts random (no accidental sums)."""
+    rnd = Random(11)
+    windows = {"stripe": 2, "paypal": 5, "square": 7}
+    sources = [(g, f"{g}-{j}") for g in windows for j in range(4)]
+    seen: set[int] = set()
+
+    def amount() -> Decimal:
+        """At least 30.00 from any other: no payout is within a bank fee of another's."""
+        while (step := rnd.randint(6, 20_000)) in seen:
+            pass
+        seen.add(step)
+        return D(step * 5_000 + rnd.randint(0, 1_999)) / 100
+
+    payouts: list[PayoutRef] = []
+    deposits: list[DepositRef] = []
+    expected: list[tuple[str, ...]] = []
+    for g in range(groups):
+        gateway, source = sources[g % len(sources)]
+        day = date(2026, 1, 5) + timedelta(days=g // 12)
+        kind = g % 10
+        made = [
+            PayoutRef(
+                f"p{g}.{k}",
+                source,
+                gateway,
+                f"po_{g}_{k}",
+                amount(),
+                "EUR",
+                day + timedelta(k),
+                windows[gateway],
+            )
+            for k in range(1 if kind != 6 else 2 + g // 10 % 2)
+        ]
+        payouts += made
+        first = made[0]
+        start, end = day - timedelta(days=1), window_end(first)
+        text = f"{gateway.upper()} PAYOUT {g}"
+        if kind <= 4:
+            deposits.append(
+                DepositRef(f"d{g}", first.amount, "EUR", (start, day, end)[g % 3], text)
+            )
+            expected.append(("descriptor", first.id, f"d{g}"))
+        elif kind == 5:
+            deposits.append(
+                DepositRef(
+                    f"d{g}", first.amount, "EUR", end + timedelta(days=9), f"REF {first.reference}"
+                )
+            )
+            expected.append(("reference", first.id, f"d{g}"))
+        elif kind == 6:
+            total = sum((p.amount for p in made), D(0))
+            deposits.append(DepositRef(f"d{g}", total, "EUR", made[-1].day, text))
+            expected.append(("batched", *(p.id for p in made), f"d{g}"))
+        elif kind == 7:
+            part = (first.amount / 3).quantize(D("0.01"))
+            deposits.append(DepositRef(f"d{g}a", part, "EUR", day, text))
+            deposits.append(
+                DepositRef(f"d{g}b", first.amount - part, "EUR", day + timedelta(days=1), text)
+            )
+            expected.append(("split", first.id, f"d{g}a", f"d{g}b"))
+        elif kind == 8:
+            deposits.append(DepositRef(f"d{g}", first.amount - D("2.50"), "EUR", day, text))
+            expected.append(("bank_fee", first.id, f"d{g}"))
+        else:
+            deposits.append(DepositRef(f"r{g}", amount(), "EUR", day, "ACME PROPERTIES RENT"))
+    return payouts, deposits, expected
+
+
+def test_a_year_of_5000_payouts_matches_every_planted_group() -> None:
+    """Scale without a clock (the timing is in bench/reconcile.py's SCALE table): every group
+    found by its rule, whatever the input order."""
+    payouts, deposits, expected = _large(4_400)
+    assert len(payouts) >= 5_000
+    today = max(p.day for p in payouts) + timedelta(days=30)
+    matches, found = match_payouts(payouts, deposits, today=today)
+    assert sorted((m.rule, *m.left, *m.right) for m in matches) == sorted(expected)
+    kinds = sorted({d.kind for d in found})
+    assert kinds == ["bank_fee", "missing_deposit"]
+    assert sum(d.kind == "missing_deposit" for d in found) == 4_400 // 10
+    assert match_payouts(payouts[::-1], deposits[::-1], today=today) == (matches, found)
