@@ -9,7 +9,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LEDGERBRIDGE_")
 
     database_url: str = "sqlite:///ledgerbridge.db"
-    lookup_timeout_seconds: float = 10.0
+    lookup_timeout_seconds: int = 10
     """How long a platform REST look-up may take before the event is kept as failed."""
     ecb_refresh_hours: int = 0
     """``serve`` fetches the ECB's daily reference rates this often (0: never; 24 in

@@ -48,7 +48,7 @@ def load_offline() -> None:
         if loaded.skipped:
             print("offline ECB history already loaded")
         else:
-            print(f"{loaded.rows} ECB rates loaded in {loaded.seconds:.1f} s")
+            print(f"{loaded.rows} ECB rates loaded in {loaded.milliseconds} ms")
 
     run()
 

@@ -52,7 +52,7 @@ def run(
     name: str | None = None,
     progress: Callable[[int], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
-    lookup_timeout: float = 10.0,
+    lookup_timeout: int = 10,
 ) -> Tally:
     """Back-fill ``[since, until]``; resumes a run of the same range that did not finish."""
     if until <= since:

@@ -32,7 +32,7 @@ def preview(
     event_type: str | None = None,
     headers: Mapping[str, str] | None = None,
     mapping: Mapping[str, Any] | str | None = None,
-    lookup_timeout: float = 10.0,
+    lookup_timeout: int = 10,
 ) -> dict[str, Any]:
     """``{"status", "mapping_version", "entries", "notes", "error"}``; a draft ``mapping`` that
     is invalid raises MappingInvalid (every error, with its path)."""

@@ -25,7 +25,7 @@ class Replayed:
     entry_ids: tuple[str, ...]
 
 
-def replay(db: Database, event_id: str, *, lookup_timeout: float = 10.0) -> Replayed:
+def replay(db: Database, event_id: str, *, lookup_timeout: int = 10) -> Replayed:
     with db.read() as conn:
         row = inbox.get_event(conn, event_id)
         if row is None:
@@ -57,7 +57,7 @@ def replay(db: Database, event_id: str, *, lookup_timeout: float = 10.0) -> Repl
 
 
 def replay_many(
-    db: Database, status: str, source: str | None, *, lookup_timeout: float = 10.0
+    db: Database, status: str, source: str | None, *, lookup_timeout: int = 10
 ) -> list[Replayed]:
     """Replay every event with ``status`` (of one source): per-event results, the batch goes on."""
     with db.read() as conn:

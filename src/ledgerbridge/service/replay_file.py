@@ -50,7 +50,7 @@ def _delivery(doc: Any) -> tuple[str, bytes, dict[str, str]]:
     return doc["source"], body, {str(k): str(v) for k, v in headers.items()}
 
 
-def replay_lines(db: Database, path: Path, *, lookup_timeout: float = 10.0) -> Iterator[LineResult]:
+def replay_lines(db: Database, path: Path, *, lookup_timeout: int = 10) -> Iterator[LineResult]:
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():

@@ -21,7 +21,7 @@ from ledgerbridge.store import catalog, inbox, journal
 from ledgerbridge.store.database import Database
 
 
-def repost(db: Database, event_id: str, *, lookup_timeout: float = 10.0) -> dict[str, Any]:
+def repost(db: Database, event_id: str, *, lookup_timeout: int = 10) -> dict[str, Any]:
     with db.read() as conn:
         row = inbox.get_event(conn, event_id)
         if row is None:

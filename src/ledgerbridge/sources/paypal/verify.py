@@ -91,7 +91,7 @@ _client: httpx.Client | None = None
 _client_lock = threading.Lock()
 
 
-def fetch_certificate(url: str, timeout_seconds: float = 5.0) -> bytes:
+def fetch_certificate(url: str, timeout_seconds: int = 5) -> bytes:
     """The default Fetch: one small shared httpx client, no redirects, at most 64 KiB."""
     global _client
     with _client_lock:
