@@ -35,7 +35,7 @@ def command(
     ledger: str = typer.Option("default", "--ledger", help="The ledger to export"),
     output: Path = typer.Option(None, "--output", "-o", help="Write to FILE (default: stdout)"),
 ) -> None:
-    """Write the journal of [since, until]: CSV one row per line, a Beancount file that passes
+    """Write the journal from --since to --until: CSV one row per line, a Beancount file that passes
     bean-check, or an hledger journal; both tools show our trial balance in base currency."""
     from ledgerbridge.cli.main import fails_cleanly
 
