@@ -1,5 +1,6 @@
-"""Reconciliation bench, level 1 (payouts to deposits): accuracy on a generated month with its
-ground truth, and speed at 10k / 100k / 1M settlement transactions.
+"""Reconciliation bench: accuracy on a generated month with its ground truth at level 1 (payouts
+to deposits), level 2 (transactions to payouts) and level 3 (orders to charges), and speed of
+level 1 at 10k / 100k / 1M settlement transactions.
 
     .venv/bin/python bench/reconcile.py            # accuracy + scale + service path at 10k
     .venv/bin/python bench/reconcile.py --quick    # accuracy + the two smaller scale points
@@ -14,6 +15,8 @@ ACCURACY  bench/reconcile_month.py generates October 2026 for a retailer on Stri
           payout count as one: nothing tells them apart). Every planted discrepancy must be
           found (kind and refs) and none invented. Foreign currency: a USD credit on the EUR
           account is never matched; naming a gateway, it is flagged deposit_without_payout.
+          Levels 2 and 3: bench/reconcile_levels.py builds their ground truth on the same
+          month and scores the pure ``match_settlements`` and ``match_orders`` (see there).
 SCALE     12 merchant accounts (4 per gateway) paying out daily, 100 transactions a payout,
           the period grows with the count (density fixed): 100 / 1,000 / 10,000 payouts and
           as many bank lines = 10k / 100k / 1M transactions. Level 2 (transactions to
@@ -38,6 +41,7 @@ from typing import Any
 import structlog
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reconcile_levels import levels
 from reconcile_month import START, WINDOW, Month, generate, money
 from reconcile_runs import Found, daily, service, statement_first
 
@@ -61,7 +65,9 @@ def pure(m: Month, today: date) -> Found:
     return ([(x.left, x.right, x.rule) for x in found], [(d.kind, d.refs) for d in problems])
 
 
-def score(m: Month, got: Found, label: str, *, verbose: bool = True) -> bool:
+def score(
+    m: Month, got: Found, label: str, *, verbose: bool = True, stats: list[Any] | None = None
+) -> bool:
     def canon(ids: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(sorted(m.twins.get(i, i) for i in ids))
 
@@ -74,6 +80,9 @@ def score(m: Month, got: Found, label: str, *, verbose: bool = True) -> bool:
     planted = Counter((k, canon(r)) for k, r in m.planted)
     found = Counter((k, canon(r)) for k, r in problems)
     missed, invented = planted - found, found - planted
+    if stats is not None:
+        tally = (planted, planted & found, missed, invented)
+        stats.append((len(correct), len(keyed), len(truth), *(sum(c.values()) for c in tally)))
     print(
         f"\n{label}: {len(keyed)} matches of {len(truth)} true pairs; precision "
         f"{precision:.4%}  recall {recall:.4%}"
@@ -131,7 +140,11 @@ def accuracy(tmp: Path) -> bool:
         f"{len(m.planted)} planted discrepancies"
     )
     today = START + timedelta(days=45)
-    ok = score(m, pure(m, today), "match_payouts (pure)")
+    level1: list[Any] = []
+    ok = score(m, pure(m, today), "LEVEL 1 match_payouts (pure)", stats=level1)
+    good, rows = levels(m, today)
+    ok &= good
+    summary([*level1, *rows])
     ok &= score(
         m,
         service(m, tmp, {}, today),
@@ -153,6 +166,17 @@ def accuracy(tmp: Path) -> bool:
         "holidays (25 Dec, 1 Jan; banks book nothing), match_payouts",
     )
     return ok
+
+
+def summary(rows: list[Any]) -> None:
+    """Precision, recall and planted-vs-found per level (pure matchers) and overall."""
+    print(f"\nSUMMARY (pure matchers)\n  {'level':<22}{'matches':>8}{'true':>7}{'precision':>11}"
+          f"{'recall':>10}{'planted':>9}{'found':>7}{'missed':>8}{'invented':>10}")
+    names = ("1 payout-deposit", "2 transactions-payout", "3 order-charge")
+    total = [sum(col) for col in zip(*rows, strict=True)]
+    for name, (c, k, t, p, f, mi, inv) in zip((*names, "overall"), [*rows, total], strict=True):
+        print(f"  {name:<22}{k:>8}{t:>7}{c / max(k, 1):>11.4%}{c / max(t, 1):>10.4%}{p:>9}"
+              f"{f:>7}{mi:>8}{inv:>10}")
 
 
 def scale(tmp: Path, quick: bool) -> None:

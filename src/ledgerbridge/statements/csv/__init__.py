@@ -18,6 +18,9 @@ import csv
 from collections.abc import Mapping
 from decimal import Decimal
 
+from pydantic import ValidationError as PydanticValidationError
+
+from ledgerbridge.domain.errors import ValidationError
 from ledgerbridge.statements.base import BadStatement, Balance, Statement, check_balances
 from ledgerbridge.statements.csv.balances import chronological, from_running
 from ledgerbridge.statements.csv.examples import EXAMPLE_PROFILES
@@ -97,7 +100,18 @@ class CsvParser:
     def __init__(self, profile: CsvProfile | None = None) -> None:
         self.profile = profile
 
-    def with_profile(self, profile: CsvProfile) -> CsvParser:
+    def with_profile(self, profile: CsvProfile | Mapping[str, object]) -> CsvParser:
+        """A parser for one bank's layout; a saved profile (a plain mapping) is validated
+        here, so a bad one is refused when it is saved, with the field that is wrong."""
+        if not isinstance(profile, CsvProfile):
+            try:
+                profile = CsvProfile.model_validate(dict(profile))
+            except PydanticValidationError as exc:
+                problems = "; ".join(
+                    f"{'.'.join(str(p) for p in e['loc']) or 'profile'}: {e['msg']}"
+                    for e in exc.errors()
+                )
+                raise ValidationError(f"bad CSV profile: {problems}", field="profile") from None
         return CsvParser(profile)
 
     def identify(self, head: bytes) -> bool:
