@@ -6,8 +6,9 @@ stay as they are, and a match a person broke is never made again. Discrepancies 
 stably, so a re-run does not reopen what someone resolved or ignored. Every change a person
 makes (resolve, ignore, match, confirm, break) goes to the append-only audit log.
 
-Not yet: unsettled_sale for Stripe only (its payouts name their charges); PayPal and Adyen
-payouts fall back to the clearing balance (unitemised_balance).
+Level 2's inputs (payout items, the sales to be paid out) come from reconcile_items.py. Not
+yet: PayPal payouts fall back to the clearing balance (unitemised_balance), and unsettled_sale
+is found for Stripe, Square and Shopify Payments only (their payouts name what they pay).
 """
 
 from __future__ import annotations
@@ -27,14 +28,9 @@ from ledgerbridge.domain.matching.orders import (
     fronted_gateways,
     match_orders,
 )
-from ledgerbridge.domain.matching.settlement import (
-    SettledPayout,
-    itemisation,
-    match_settlements,
-    unsettled,
-)
+from ledgerbridge.domain.matching.settlement import SettledPayout, match_settlements
 from ledgerbridge.domain.money import from_minor, to_minor
-from ledgerbridge.service import bank_rules, metrics
+from ledgerbridge.service import bank_rules, metrics, reconcile_items
 from ledgerbridge.store import catalog
 from ledgerbridge.store import reconcile as store
 from ledgerbridge.store.database import Database
@@ -156,12 +152,12 @@ def _level2(
     conn: Any, ledger: str, day: date, sources: list[dict[str, Any]]
 ) -> tuple[Found, list[Discrepancy], set[str]]:
     """Itemised payouts against their items, the rest against the clearing balance; and the
-    Stripe charges no itemised payout has paid (unsettled_sale)."""
+    sales no itemised payout has paid (unsettled_sale)."""
     taken, _ = store.matched_ids(conn, ledger, "settlement")
     vetoed = {i for i, _ in store.broken_pairs(conn, ledger, "settlement")}
     every: list[SettledPayout] = []
     for row in store.payout_facts(conn, ledger):
-        items = itemisation(row["platform"], row["lookups"], row["currency"])
+        items = reconcile_items.payout_items(row)
         amount = from_minor(row["amount_minor"], row["currency"])
         every.append(
             SettledPayout(
@@ -188,24 +184,10 @@ def _level2(
     out = [
         (m, [by_id[m.left[0]].reference], list(m.right), by_id[m.left[0]].currency) for m in found
     ]
-    platform = {s["id"]: (s["platform"], s["settings"]) for s in sources}
-    itemising = {p.source for p in every if p.items and platform[p.source][0] == "stripe"}
-    paid = frozenset(i.charge for p in every for i in p.items or () if i.charge)
-    charges = [
-        (
-            r["id"],
-            r["reference"],
-            from_minor(r["amount_minor"], r["currency"]),
-            r["currency"],
-            r["day"],
-            _delay(*platform[r["source_id"]]),
-        )
-        for r in store.list_facts(conn, ledger, ("charge",))
-        if r["source_id"] in itemising
-    ]
-    problems += unsettled(charges, paid, today=day)
-    explained = {f"unsettled_sale:{c[0]}" for c in charges if c[1] in paid}
-    return out, problems, explained
+    platform = {s["id"]: s["platform"] for s in sources}
+    delays = {s["id"]: _delay(s["platform"], s["settings"]) for s in sources}
+    late, explained = reconcile_items.unsettled(conn, ledger, day, every, platform, delays)
+    return out, problems + late, explained
 
 
 def _level3(

@@ -3,7 +3,7 @@ against the clearing balance, and the charges no payout has paid."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -11,11 +11,15 @@ from hypothesis import strategies as st
 
 from ledgerbridge.domain.matching.settlement import (
     SettledPayout,
+    Unpaid,
+    adyen_itemisation,
     itemisation,
     match_settlements,
     totals,
     unsettled,
+    unsettled_sales,
 )
+from ledgerbridge.sources.adyen.report import ReportRow
 
 D = Decimal
 MON = date(2026, 3, 2)
@@ -157,3 +161,99 @@ def test_order_independence(order, amounts) -> None:  # type: ignore[no-untyped-
     shuffled = [payouts[i] for i in order]
     assert match_settlements(shuffled, {("stripe", "EUR"): list(reversed(movements))}) == expected
     assert len(expected[0]) == 4  # each payout took exactly its day
+
+
+def adyen_rows() -> list[ReportRow]:
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def row(
+        line: int,
+        kind: str,
+        net: str,
+        batch: str = "9",
+        psp: str | None = None,
+        mod: str | None = None,
+        fees: tuple[tuple[str, Decimal], ...] = (),
+    ) -> ReportRow:
+        return ReportRow(line, "Shop", psp, None, at, kind, mod, batch, "EUR", D(net), fees=fees)
+
+    return [
+        row(
+            2,
+            "Settled",
+            "59.52",
+            psp="P1",
+            mod="C1",
+            fees=(("markup", D("0.30")), ("scheme_fees", D("0.06")), ("interchange", D("0.12"))),
+        ),
+        row(3, "Settled", "19.75", psp="P2", mod="C2", fees=(("commission", D("0.25")),)),
+        row(4, "Refunded", "-10.00", psp="P1", mod="R1"),
+        row(5, "Chargeback", "-20.00", psp="P2", mod="D1"),
+        row(6, "Fee", "-0.40", mod="Transaction Fees March 02 2026"),
+        row(7, "Settled", "5.00", batch="10", psp="P3", mod="C3"),  # the next batch
+        row(8, "MerchantPayout", "-48.87", mod="TX000000009XT batch 9"),
+    ]
+
+
+def test_adyen_batch_rows_itemise_its_payout() -> None:
+    items = adyen_itemisation(adyen_rows(), "9", "EUR")
+    assert items is not None
+    assert [(i.ref, i.category, i.net) for i in items] == [
+        ("C1", "charges", D("59.52")),
+        ("C2", "charges", D("19.75")),
+        ("R1", "refunds", D("-10.00")),
+        ("D1", "disputes", D("-20.00")),
+        ("Transaction Fees March 02 2026", "fees", D("-0.40")),
+    ]
+    assert totals(items) == {
+        "charges": D("80.00"),
+        "refunds": D("10.00"),
+        "fees": D("1.13"),
+        "disputes": D("20.00"),
+        "adjustments": D(0),
+    }
+    adyen = SettledPayout("a", "adyen", "batch 9", D("48.87"), "EUR", MON, items)
+    short = SettledPayout("b", "adyen", "batch 9", D("50.00"), "EUR", MON, items)
+    found, problems = match_settlements([adyen, short], {})
+    assert [(m.rule, m.difference) for m in found] == [("itemised", D(0)), ("itemised", D("1.13"))]
+    assert [(p.kind, p.amount) for p in problems] == [("settlement_mismatch", D("1.13"))]
+    assert "charges 80.00 - refunds 10.00 - fees 1.13 - disputes 20.00" in problems[0].detail
+
+
+def test_adyen_no_itemisation_without_one_payout_row_for_the_batch() -> None:
+    rows = adyen_rows()
+    assert adyen_itemisation(rows, "10", "EUR") is None  # batch 10 has no MerchantPayout
+    assert adyen_itemisation(rows, "9", "USD") is None
+    assert adyen_itemisation([*rows, rows[-1]], "9", "EUR") is None  # paid out twice
+
+
+def test_square_payments_and_shopify_orders_unsettled_until_a_payout_names_them() -> None:
+    entries = [
+        {
+            "id": "e1",
+            "type": "CHARGE",
+            "net_amount_money": {"amount": 970, "currency": "EUR"},
+            "type_charge_details": {"payment_id": "pay_1"},
+        }
+    ]
+    square_paid = {
+        i.charge for i in itemisation("square", {"payout_entries": entries}, "EUR") or ()
+    }
+    rows = [{"id": 1, "type": "charge", "amount": "50.00", "fee": "1", "source_order_id": 7001}]
+    shop_paid = {i.charge for i in itemisation("shopify", {"transactions": rows}, "EUR") or ()}
+    paid = frozenset(c for c in square_paid | shop_paid if c)
+    sales = [
+        Unpaid("f1", "pay_1", D(10), "EUR", MON, 1),
+        Unpaid("f2", "pay_2", D(5), "EUR", MON, 1),
+        Unpaid("f3", "#1001", D(50), "EUR", MON, 3, "7001", "order"),
+        Unpaid("f4", "#1002", D(20), "EUR", MON, 3, "7002", "order"),
+    ]
+    assert unsettled_sales(sales, paid, today=MON + timedelta(2)) == []
+    late = unsettled_sales(sales, paid, today=MON + timedelta(3))
+    assert [(d.key, d.refs) for d in late] == [("unsettled_sale:f2", ("pay_2",))]
+    late = unsettled_sales(sales, paid, today=MON + timedelta(7))
+    assert [(d.key, d.refs) for d in late] == [
+        ("unsettled_sale:f2", ("pay_2",)),
+        ("unsettled_sale:f4", ("#1002",)),
+    ]
+    assert late[1].detail.startswith("order #1002 of 20 EUR")

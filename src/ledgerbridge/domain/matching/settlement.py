@@ -2,7 +2,9 @@
 
 A gateway that itemises a payout says which balance transactions it pays: Stripe's balance
 transactions (``lookups["payout_balance_transactions"]``), Square's payout entries
-(``payout_entries``), Shopify Payments' balance transactions (``transactions``). Their nets
+(``payout_entries``), Shopify Payments' balance transactions (``transactions``), the rows of
+an Adyen batch in its settlement details report (``adyen_itemisation``, given the parsed rows:
+Settled / Refunded / Chargeback / Fee …, the MerchantPayout row left out). Their nets
 (gross charges - refunds - fees - disputes + adjustments) must sum to the payout:
 
     itemised             the items sum to the payout           confidence 1.00
@@ -21,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from ledgerbridge.domain.matching.model import Discrepancy, Match
 from ledgerbridge.domain.money import from_minor
@@ -54,6 +56,42 @@ class SettledPayout:
     day: date
     items: tuple[Item, ...] | None
     """None: the gateway did not itemise it."""
+
+
+class AdyenRow(Protocol):
+    """What level 2 reads of a settlement details report row (sources/adyen/report.py)."""
+
+    @property
+    def line(self) -> int: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def batch_number(self) -> str: ...
+    @property
+    def net_currency(self) -> str: ...
+    @property
+    def net(self) -> Decimal: ...
+    @property
+    def psp_reference(self) -> str | None: ...
+    @property
+    def modification_reference(self) -> str | None: ...
+    @property
+    def fees(self) -> tuple[tuple[str, Decimal], ...]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Unpaid:
+    """A sale an itemising gateway has to pay out: ``paid_as`` is the id a payout's items name
+    it by (the reference when empty), ``delay`` its settlement delay in business days."""
+
+    id: str
+    reference: str
+    amount: Decimal
+    currency: str
+    day: date
+    delay: int
+    paid_as: str = ""
+    what: str = "charge"
 
 
 def _decimal(value: Any, currency: str, minor: bool) -> Decimal:
@@ -144,6 +182,46 @@ def _shopify(rows: Sequence[Any], currency: str) -> tuple[Item, ...]:
             )
         )
     return tuple(items)
+
+
+_ADYEN_PAYOUT = "MerchantPayout"
+_ADYEN_CATEGORIES = {
+    "Settled": "charges",
+    "SettledBulk": "charges",
+    "Refunded": "refunds",
+    "RefundedBulk": "refunds",
+    "RefundedReversed": "refunds",
+    "Chargeback": "disputes",
+    "ChargebackReversed": "disputes",
+    "SecondChargeback": "disputes",
+    "Fee": "fees",
+    "InvoiceDeduction": "fees",
+}
+
+
+def adyen_itemisation(
+    rows: Iterable[AdyenRow], batch: str, currency: str
+) -> tuple[Item, ...] | None:
+    """The rows of settlement batch ``batch`` (in the payout's currency) but its MerchantPayout
+    row: the payout's items. A row's gross is its net before fees (NC), so a converted payment
+    sums in the payout's currency. None when the batch has not exactly one MerchantPayout row
+    (the report is not this batch's, or the batch paid out twice) or nothing else."""
+    mine = [r for r in rows if r.batch_number == batch and r.net_currency == currency]
+    if sum(r.type == _ADYEN_PAYOUT for r in mine) != 1:
+        return None
+    items = []
+    for row in mine:
+        if row.type == _ADYEN_PAYOUT:
+            continue
+        category = _ADYEN_CATEGORIES.get(row.type, "adjustments")
+        fee = sum((value for _, value in row.fees), Decimal(0))
+        if category == "fees":
+            gross, fee = row.net, Decimal(0)
+        else:
+            gross = row.net + fee
+        ref = row.modification_reference or row.psp_reference or f"line {row.line}"
+        items.append(Item(ref, category, gross, fee, row.net, row.psp_reference))
+    return tuple(items) or None
 
 
 def itemisation(
@@ -260,20 +338,28 @@ def unsettled(
 ) -> list[Discrepancy]:
     """Charges (id, reference, amount, currency, day, settlement delay in business days) of an
     itemising gateway that no payout's items name, past their delay plus one day."""
+    return unsettled_sales([Unpaid(*c) for c in charges], paid, today=today)
+
+
+def unsettled_sales(
+    sales: Iterable[Unpaid], paid: frozenset[str], *, today: date
+) -> list[Discrepancy]:
+    """The sales (Stripe charges, Square payments, Shopify Payments orders) that no payout's
+    items name (by ``paid_as``), past their delay plus one day."""
     out = []
-    for charge_id, reference, amount, currency, day, delay in sorted(charges, key=lambda c: c[0]):
-        due = business_days_after(day, delay + 1)
-        if reference in paid or today <= due:
+    for sale in sorted(sales, key=lambda s: s.id):
+        due = business_days_after(sale.day, sale.delay + 1)
+        if (sale.paid_as or sale.reference) in paid or today <= due:
             continue
         out.append(
             Discrepancy(
-                key=f"unsettled_sale:{charge_id}",
+                key=f"unsettled_sale:{sale.id}",
                 kind="unsettled_sale",
-                amount=amount,
-                currency=currency,
-                refs=(reference,),
-                detail=f"charge {reference} of {amount} {currency} on {day} is in no payout "
-                f"{delay} business days later (due by {due})",
+                amount=sale.amount,
+                currency=sale.currency,
+                refs=(sale.reference,),
+                detail=f"{sale.what} {sale.reference} of {sale.amount} {sale.currency} on "
+                f"{sale.day} is in no payout {sale.delay} business days later (due by {due})",
             )
         )
     return out
