@@ -4,8 +4,8 @@ A payout is itemised from the look-ups of the event that reported it (domain/mat
 settlement.py): Stripe, Square and Shopify Payments name theirs there; an Adyen payout
 (``{src}:payout:{batch}``) comes from a settlement details report, whose batch rows (parsed
 with sources/adyen/report.py) are its items. Where a gateway itemises its payouts, a sale none
-of them names is unsettled after its delay: a Stripe charge or a Square payment (named by its
-id), a Shopify Payments order (the store's own sale, named by its order id).
+of them names is unsettled after its delay: a Stripe charge, a Square or an Adyen payment
+(named by its id), a Shopify Payments order (the store's own sale, named by its order id).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from ledgerbridge.domain.money import from_minor
 from ledgerbridge.sources.adyen import report
 from ledgerbridge.store import reconcile as store
 
-CHARGE_GATEWAYS = ("stripe", "square")
+CHARGE_GATEWAYS = ("stripe", "square", "adyen")
 """Gateways whose payout items name the charge (payment) facts they pay."""
 
 
