@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import socket
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -204,7 +205,7 @@ def report(
     )
     console.print(
         f"\nwhere to look next:\n  database  {path}\n"
-        f"  serve it  LEDGERBRIDGE_DATABASE_URL=sqlite:///{path} ledgerbridge serve\n"
+        f"  serve it  LEDGERBRIDGE_DATABASE_URL=sqlite:///{path} {_command()} serve\n"
         f"  API       http://127.0.0.1:8000/api/v1/trial-balance  "
         f"(Authorization: Bearer {api_key})\n"
         f"  OpenAPI   http://127.0.0.1:8000/docs  (this run served {url})"
@@ -221,3 +222,15 @@ def posting_latencies(db: Database) -> list[float]:
             select(events.c.received_at, events.c.processed_at).where(events.c.status == "posted")
         ).all()
     return [(done - got).total_seconds() for got, done in rows if done and got]
+
+
+def _command() -> str:
+    """How to call ledgerbridge again: the script beside this interpreter (.venv/bin), shown
+    relative to the working directory when it is below it."""
+    script = Path(sys.executable).parent / "ledgerbridge"
+    if not script.exists():
+        return "ledgerbridge"
+    try:
+        return str(script.relative_to(Path.cwd()))
+    except ValueError:
+        return str(script)
