@@ -460,7 +460,7 @@ def test_built_order_and_partial_refund_in_yen_post_exactly() -> None:
 def test_built_taxes_keep_unrounded_decimals_and_price_is_a_number() -> None:
     item = simulate.line_item(5, unit_price="16.80", tax_rate="8.8")
     assert (item["taxes"][0]["total"], item["total_tax"]) == ("1.4784", "1.48")
-    assert item["price"] == 16.8
+    assert orjson.dumps(item["price"]) == b"16.8"  # a JSON number, written exactly
     raw = simulate.body(simulate.order(1, line_items=[item]))
     assert b'"price":16.8' in raw
     (sale,) = events_for("order.created", orjson.loads(raw))

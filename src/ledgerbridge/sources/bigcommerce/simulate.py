@@ -11,9 +11,10 @@ The hook is created with ``headers: {"X-Ledgerbridge-Secret": <secret>}``, echoe
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import datetime
 from typing import Any
+
+import orjson
 
 from ledgerbridge.sources.base import Json
 from ledgerbridge.sources.bigcommerce.simulate_documents import (
@@ -119,7 +120,7 @@ def transaction_created(
 
 def body(payload: Any) -> bytes:
     """Compact JSON, as a webhook POST carries it."""
-    return json.dumps(payload, separators=(",", ":")).encode()
+    return orjson.dumps(payload)
 
 
 def headers(secret: str, *, bearer: bool = False) -> dict[str, str]:

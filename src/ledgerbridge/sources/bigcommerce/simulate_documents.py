@@ -11,7 +11,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from email.utils import format_datetime
 from typing import Any
 
+from orjson import Fragment
+
 from ledgerbridge.sources.base import Json
+from ledgerbridge.sources.simulate_json import number
 
 STORE_HASH = "k7xq2m9r4t"
 DEFAULT_TIME = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -286,7 +289,6 @@ def _d4(value: Decimal) -> str:
     return f"{_q4(value):.4f}"
 
 
-def _number(value: str) -> int | float:
+def _number(value: str) -> int | Fragment:
     """A V3 JSON number as PHP prints it (wire format only; the adapter reads it exactly)."""
-    amount = Decimal(value)
-    return int(amount) if amount == amount.to_integral_value() else float(amount)
+    return number(value)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from ledgerbridge.domain.money import round_half_up
+from ledgerbridge.sources.simulate_json import number
 
 Json = dict[str, Any]
 
@@ -69,7 +70,7 @@ def tax_lines(amount: Decimal, rate: Decimal, m: Pair) -> list[Json]:
     return [
         {
             "title": "Sales Tax",
-            "rate": float(rate),
+            "rate": number(rate),
             "channel_liable": False,
             **m.field("price", amount),
         }

@@ -1,9 +1,8 @@
 """Stripe traffic in Stripe's wire format, for the demo, end-to-end tests and bench/.
 
 Object builders (``charge``, ``refund``, ``dispute``, ``payout``, ``balance_transaction``)
-return API documents as Stripe renders them: integer minor units, lowercase currency, an
-``object`` field, ids with Stripe's prefixes. Event builders wrap an object in an event
-envelope (``evt_…``). ``encode`` gives the body bytes and ``sign`` the headers Stripe sends:
+return API documents as Stripe renders them (minor units, lowercase currency, ``object``);
+event builders wrap one in an event (``evt_…``); ``encode`` and ``sign`` give bytes, headers:
     ch, txn = captured_charge(amount=2500, currency="eur", order_id="1042")
     body = encode(charge_succeeded(ch))
     headers = sign(body, "whsec_…", timestamp=int(time.time()))
@@ -16,10 +15,12 @@ import string
 import time
 import uuid
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import orjson
 
+from ledgerbridge.sources.simulate_json import number
 from ledgerbridge.sources.stripe.verify import signature_for
 
 Json = dict[str, Any]
@@ -70,12 +71,11 @@ def balance_transaction(
     txn_id: str | None = None,
     created: int | None = None,
     description: str | None = None,
-    exchange_rate: float | None = None,
+    exchange_rate: Decimal | str | None = None,
     status: str = "pending",
 ) -> Json:
     """A ``txn_…`` in the settlement currency; ``fee`` defaults to ``fee_for(amount)`` for
-    charges and payments, 0 otherwise. ``exchange_rate`` is a JSON number on the wire (it is
-    a rate, not money; None unless the charge was converted)."""
+    charges and payments, 0 otherwise. ``exchange_rate``: a JSON number, None unless converted."""
     created = _now(created)
     if fee is None:
         fee = fee_for(amount) if type in ("charge", "payment") else 0
@@ -88,7 +88,7 @@ def balance_transaction(
         "created": created,
         "currency": currency.lower(),
         "description": description,
-        "exchange_rate": exchange_rate,
+        "exchange_rate": None if exchange_rate is None else number(exchange_rate),
         "fee": fee,
         "fee_details": []
         if fee == 0
@@ -170,7 +170,7 @@ def captured_charge(
     order_id: str | None = None,
     settlement_currency: str | None = None,
     settlement_amount: int | None = None,
-    exchange_rate: float | None = None,
+    exchange_rate: Decimal | str | None = None,
 ) -> tuple[Json, Json]:
     """A captured charge and its balance transaction (settled in ``settlement_currency``)."""
     charge_id = new_id("ch")

@@ -10,7 +10,6 @@ Unit prices are given without tax; ``prices_include_tax`` is only echoed.
 from __future__ import annotations
 
 import base64
-import json
 import secrets as _secrets
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -18,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from ledgerbridge.sources.base import Json, hmac_sha256
+from ledgerbridge.sources.simulate_json import ascii_dumps
 from ledgerbridge.sources.woocommerce.simulate_lines import (
     _fmt,
     _number,
@@ -53,7 +53,7 @@ _PAID_BY_DEFAULT = ("processing", "completed", "refunded")
 
 def body(payload: Any) -> bytes:
     """``trim(wp_json_encode($payload))``: compact, "/" escaped, non-ASCII as \\uXXXX."""
-    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=True)
+    text = ascii_dumps(payload)
     return text.replace("/", "\\/").encode("ascii")  # "/" only occurs inside strings
 
 

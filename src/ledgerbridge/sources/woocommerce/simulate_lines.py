@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from orjson import Fragment
+
 from ledgerbridge.domain.money import exponent, round_half_up
 from ledgerbridge.sources.base import Json
+from ledgerbridge.sources.simulate_json import number
 
 
 def line_item(
@@ -175,6 +178,6 @@ def _raw(value: Decimal) -> str:
     return "0" if text in ("", "-0") else text
 
 
-def _number(value: Decimal) -> int | float:
+def _number(value: Decimal) -> int | Fragment:
     """A JSON number, as PHP floats are printed (wire format only; never money here)."""
-    return int(value) if value == value.to_integral_value() else float(value)
+    return number(value)
