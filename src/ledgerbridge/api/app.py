@@ -36,6 +36,7 @@ from ledgerbridge.service.rates import refresh_ecb
 from ledgerbridge.service.reconcile import run as reconcile_run
 from ledgerbridge.service.setup import ledger_ids
 from ledgerbridge.store.database import Database
+from ledgerbridge.web.app import mount as mount_dashboard
 
 log = structlog.get_logger(__name__)
 
@@ -129,4 +130,5 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         reports.router,
     ):
         app.include_router(router, dependencies=protected)
+    mount_dashboard(app)
     return app

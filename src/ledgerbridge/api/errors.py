@@ -41,7 +41,7 @@ def status_of(exc: e.LedgerbridgeError) -> int:
     return 500
 
 
-async def _domain(_request: Request, exc: Exception) -> JSONResponse:
+async def domain_handler(_request: Request, exc: Exception) -> JSONResponse:
     if not isinstance(exc, e.LedgerbridgeError):  # pragma: no cover - registered for it
         raise exc
     details = {
@@ -62,5 +62,5 @@ async def _invalid(_request: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(e.LedgerbridgeError, _domain)
+    app.add_exception_handler(e.LedgerbridgeError, domain_handler)
     app.add_exception_handler(RequestValidationError, _invalid)

@@ -10,7 +10,17 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
-from ledgerbridge.cli import apikey, backfill, bank_rule, export, mapping, rates, source, statement
+from ledgerbridge.cli import (
+    apikey,
+    backfill,
+    bank_rule,
+    export,
+    mapping,
+    rates,
+    source,
+    statement,
+    user,
+)
 from ledgerbridge.config import Settings
 from ledgerbridge.domain.errors import LedgerbridgeError
 from ledgerbridge.store.database import Database
@@ -18,6 +28,7 @@ from ledgerbridge.store.database import Database
 app = typer.Typer(no_args_is_help=True, help="Stores and gateways to a balanced general ledger.")
 app.add_typer(source.app, name="source")
 app.add_typer(apikey.app, name="apikey")
+app.add_typer(user.app, name="user")
 app.add_typer(rates.app, name="rates")
 app.add_typer(mapping.app, name="mapping")
 app.add_typer(statement.app, name="statement")

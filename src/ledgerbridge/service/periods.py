@@ -14,9 +14,22 @@ from ledgerbridge.store.database import Database
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
-def change(db: Database, ledger: str, period: str, new: str, actor: str) -> dict[str, Any]:
+def check(period: str) -> None:
     if not _PERIOD.match(period):
         raise ValidationError(f"a period is YYYY-MM, not {period!r}", field="period")
+
+
+def change(
+    db: Database,
+    ledger: str,
+    period: str,
+    new: str,
+    actor: str,
+    *,
+    detail: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Close or reopen; ``detail`` (a reason, the checks that failed) goes into the audit log."""
+    check(period)
     with db.write() as conn:
         catalog.get_ledger(conn, ledger)
         if periods.status(conn, ledger, period) == new:
@@ -27,7 +40,7 @@ def change(db: Database, ledger: str, period: str, new: str, actor: str) -> dict
             actor,
             f"period.{'close' if new == 'closed' else 'reopen'}",
             f"{ledger}:{period}",
-            {"ledger": ledger, "period": period},
+            {"ledger": ledger, "period": period, **(detail or {})},
         )
     forget()
     return {"ledger": ledger, "period": period, "status": new, "changed_by": actor}

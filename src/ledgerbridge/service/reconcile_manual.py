@@ -93,3 +93,22 @@ def decide(db: Database, match_id: str, status: str, actor: str) -> dict[str, An
         action = "match.confirmed" if status == "confirmed" else "match.broken"
         store.audit(conn, actor, action, match_id, {"kind": row["kind"], "was": row["status"]})
         return match_document(store.get_match(conn, match_id) or row)
+
+
+def open_payouts(db: Database, ledger: str) -> list[dict[str, Any]]:
+    """Payouts with no live deposit match yet: what a bank line can be matched to by hand."""
+    with db.read() as conn:
+        matched, _ = store.matched_ids(conn, ledger, "payout_deposit")
+        rows = store.payouts(conn, ledger)
+    return [
+        {
+            "id": r["id"],
+            "key": r["key"],
+            "source": r["source_id"],
+            "day": r["effective_date"].isoformat(),
+            "amount": str(from_minor(r["amount_minor"], r["currency"])),
+            "currency": r["currency"],
+        }
+        for r in rows
+        if r["id"] not in matched
+    ]

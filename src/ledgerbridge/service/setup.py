@@ -17,6 +17,8 @@ from ledgerbridge.store import catalog, inbox, sync
 from ledgerbridge.store.database import Database
 from ledgerbridge.store.ids import new_id
 
+ROLES = ("viewer", "accountant", "admin")
+
 DEFAULT_LEDGER = "default"
 
 
@@ -170,11 +172,14 @@ def rotate_secret(
         )
 
 
-def create_api_key(db: Database, name: str) -> str:
-    """A new API key, returned once; only its SHA-256 is stored."""
+def create_api_key(db: Database, name: str, role: str = "admin") -> str:
+    """A new API key, returned once; only its SHA-256 is stored. ``role`` is what a
+    dashboard session opened with it may do (viewer, accountant or admin)."""
+    if role not in ROLES:
+        raise ValidationError(f"a role is one of {', '.join(ROLES)}, not {role!r}", field="role")
     key = "lb_" + secrets.token_urlsafe(32)
     with db.write() as conn:
-        catalog.insert_api_key(conn, new_id("ak_"), name, key)
+        catalog.insert_api_key(conn, new_id("ak_"), name, key, role)
     return key
 
 

@@ -168,9 +168,13 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def insert_api_key(conn: Connection, key_id: str, name: str, key: str) -> None:
+def insert_api_key(
+    conn: Connection, key_id: str, name: str, key: str, role: str = "admin"
+) -> None:
     conn.execute(
-        insert(api_keys).values(id=key_id, name=name, key_hash=hash_key(key), created_at=now())
+        insert(api_keys).values(
+            id=key_id, name=name, key_hash=hash_key(key), created_at=now(), role=role
+        )
     )
 
 

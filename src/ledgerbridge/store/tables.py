@@ -78,6 +78,13 @@ api_keys = Table(
     Column("key_hash", String(64), nullable=False, unique=True, doc="sha256 of the key"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
+    Column(
+        "role",
+        String(16),
+        nullable=False,
+        server_default="admin",
+        doc="viewer, accountant or admin: what a dashboard session opened with it may do",
+    ),
 )
 
 events = Table(
@@ -339,4 +346,28 @@ rates = Table(
     Column("source", String(32), primary_key=True),
     Column("rate", String(40), nullable=False, doc="decimal text: quote units per one base unit"),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("username", String(200), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False, doc="argon2id; the password is never stored"),
+    Column("role", String(16), nullable=False, doc="viewer, accountant or admin"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("disabled_at", DateTime(timezone=True)),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True, doc="sha256 of the session cookie"),
+    Column("principal", String(200), nullable=False, doc="user name or API key name"),
+    Column("kind", String(8), nullable=False, doc="user or api_key"),
+    Column("role", String(16), nullable=False),
+    Column("csrf", String(64), nullable=False, doc="the token every form of the session carries"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index("ix_web_sessions_expires", "expires_at"),
 )

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from ledgerbridge.api.routes.entries import DIMENSION_HELP, dimension_filters
+from ledgerbridge.service import account_ledger as ledger_report
 from ledgerbridge.service import reports
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
@@ -58,3 +59,28 @@ async def balance_sheet(
 ) -> dict[str, Any] | Response:
     doc = await run_in_threadpool(reports.balance_sheet, request.app.state.db, ledger, as_of)
     return as_csv(reports.report_csv(doc), "balance-sheet") if format == "csv" else doc
+
+
+@router.get(
+    "/account-ledger",
+    summary="One account's lines for [since, until] with opening, running and closing balance",
+    description=DIMENSION_HELP,
+    response_model=None,
+)
+async def account_ledger(
+    request: Request,
+    account: str,
+    ledger: str = "default",
+    since: date | None = None,
+    until: date | None = None,
+    format: Format = "json",
+) -> dict[str, Any] | Response:
+    filters = dimension_filters(request)
+    doc = await run_in_threadpool(
+        lambda: ledger_report.account_ledger(
+            request.app.state.db, ledger, account, since, until, dimensions=filters
+        )
+    )
+    if format == "csv":
+        return as_csv(ledger_report.account_ledger_csv(doc), f"account-ledger-{account}")
+    return doc
