@@ -1,9 +1,10 @@
 """A webhook delivery, start to finish: verify, inbox, look-ups, post, metrics.
 
-One durable write on the common path: the raw event is inserted and posted in one
-transaction; posting runs in a savepoint, so a posting error rolls back only the entries and
-the event is kept as failed with its error. Look-ups to the platform's REST API happen
-outside any transaction; if one fails the event is kept as failed and replays later.
+One durable write on the common path: the raw event is inserted (already marked with the
+outcome it expects) and posted in one transaction, with no savepoint; a posting error rolls the
+whole transaction back and the event is stored again on its own, failed, with its error.
+Look-ups to the platform's REST API happen outside any transaction; if one fails the event is
+kept as failed and replays later.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ledgerbridge.service import metrics
 from ledgerbridge.service.cache import cached
 from ledgerbridge.service.context import ledger_view
 from ledgerbridge.service.mapping import active_mapping
-from ledgerbridge.service.post import post_events
+from ledgerbridge.service.post import Outcome, post_events
 from ledgerbridge.sources.base import Adapter, Delivery, Envelope, SourceConfig
 from ledgerbridge.sources.registry import adapter_for
 from ledgerbridge.store import catalog, inbox
@@ -125,26 +126,61 @@ def ingest(
         except LedgerbridgeError as exc:
             error = f"{exc.code}: {exc.message}"
 
+    row: dict[str, Any] = {
+        "source_id": source_id,
+        "platform_event_id": platform_id,
+        "event_type": event_type,
+        "received_at": received_at,
+        "raw_body": body,
+        "headers": kept_headers(adapter, delivery.headers),
+        "lookups": lookups,
+    }
+    if error is None and envelope is not None and lookups is not None:
+        try:
+            with db.write() as conn:
+                accepted = _store_and_post(conn, row, adapter, config, envelope, lookups)
+            return _finish(source_id, accepted, started, adapter)
+        except _PostingFailed as failed:  # everything rolled back: keep the event, failed
+            error = failed.error
     with db.write() as conn:
-        event_id = inbox.insert_event(
-            conn,
-            source_id=source_id,
-            platform_event_id=platform_id,
-            event_type=event_type,
-            received_at=received_at,
-            raw_body=body,
-            headers=kept_headers(adapter, delivery.headers),
-            lookups=lookups,
-        )
+        event_id = inbox.insert_event(conn, **row, status="failed", error=error)
         if event_id is None:
-            existing = inbox.find_event_id(conn, source_id, platform_id)
-            return _finish(source_id, Accepted(existing, "duplicate"), started, adapter)
-        if error is not None or envelope is None or lookups is None:
-            inbox.mark(conn, event_id, "failed", error=error)
-            accepted = Accepted(event_id, "failed")
+            accepted = Accepted(inbox.find_event_id(conn, source_id, platform_id), "duplicate")
         else:
-            accepted = post_inbox_event(conn, adapter, config, envelope, lookups, event_id)
+            accepted = Accepted(event_id, "failed")
     return _finish(source_id, accepted, started, adapter)
+
+
+class _PostingFailed(Exception):
+    """Raised inside the posting transaction so that it rolls back as a whole."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+def _store_and_post(
+    conn: Any,
+    row: dict[str, Any],
+    adapter: Adapter,
+    config: SourceConfig,
+    envelope: Envelope,
+    lookups: dict[str, Any],
+) -> Accepted:
+    """The common path in one transaction with no savepoint: the event is stored as posted,
+    its entries written; a different outcome corrects the event's status; a posting error
+    raises _PostingFailed and the caller stores the event again, failed, on its own."""
+    event_id = inbox.insert_event(conn, **row, status="posted")
+    if event_id is None:
+        existing = inbox.find_event_id(conn, row["source_id"], row["platform_event_id"])
+        return Accepted(existing, "duplicate")
+    try:
+        outcome = _post(conn, adapter, config, envelope, lookups, event_id)
+    except _POSTING_ERRORS as exc:
+        raise _PostingFailed(_error_text(exc, event_id)) from exc
+    if outcome.status != "posted" or outcome.note is not None:
+        inbox.settle(conn, event_id, outcome.status, outcome.note)
+    return Accepted(event_id, outcome.status, tuple(outcome.entry_ids))
 
 
 def _load_source(db: Database, source_id: str) -> SourceConfig:
@@ -162,34 +198,52 @@ def post_inbox_event(
     *,
     new_lookups: bool = False,
 ) -> Accepted:
-    """Normalise and post in a savepoint; on any ledgerbridge error keep the event as failed."""
+    """Post an event already in the inbox (replay), in a savepoint; on any ledgerbridge error
+    keep the event as failed."""
     kept = lookups if new_lookups else None
     try:
         with conn.begin_nested():
-            events = adapter.normalize(envelope, lookups, config)
-            ledger = cached(
-                ("ledger", conn.engine.url, config.ledger), lambda: ledger_view(conn, config.ledger)
-            )
-            mapping = active_mapping(conn, config.id, config.ledger)
-            outcome = post_events(
-                conn, ledger, config, events, event_id, envelope=envelope, mapping=mapping
-            )
-    except LedgerbridgeError as exc:
-        inbox.mark(conn, event_id, "failed", error=f"{exc.code}: {exc.message}", lookups=kept)
-        return Accepted(event_id, "failed")
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError) as exc:
-        # An adapter that trips over a payload shape it did not expect: keep the event.
-        log.exception("posting failed unexpectedly", event_id=event_id)
-        inbox.mark(
-            conn,
-            event_id,
-            "failed",
-            error=f"malformed_payload: {type(exc).__name__}: {exc}",
-            lookups=kept,
-        )
+            outcome = _post(conn, adapter, config, envelope, lookups, event_id)
+    except _POSTING_ERRORS as exc:
+        inbox.mark(conn, event_id, "failed", error=_error_text(exc, event_id), lookups=kept)
         return Accepted(event_id, "failed")
     inbox.mark(conn, event_id, outcome.status, note=outcome.note, lookups=kept)
     return Accepted(event_id, outcome.status, tuple(outcome.entry_ids))
+
+
+_POSTING_ERRORS = (
+    LedgerbridgeError,
+    # An adapter that trips over a payload shape it did not expect: keep the event.
+    KeyError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    IndexError,
+    ArithmeticError,
+)
+
+
+def _error_text(exc: Exception, event_id: str) -> str:
+    if isinstance(exc, LedgerbridgeError):
+        return f"{exc.code}: {exc.message}"
+    log.exception("posting failed unexpectedly", event_id=event_id)
+    return f"malformed_payload: {type(exc).__name__}: {exc}"
+
+
+def _post(
+    conn: Any,
+    adapter: Adapter,
+    config: SourceConfig,
+    envelope: Envelope,
+    lookups: dict[str, Any],
+    event_id: str,
+) -> Outcome:
+    events = adapter.normalize(envelope, lookups, config)
+    ledger = cached(
+        ("ledger", conn.engine.url, config.ledger), lambda: ledger_view(conn, config.ledger)
+    )
+    mapping = active_mapping(conn, config.id, config.ledger)
+    return post_events(conn, ledger, config, events, event_id, envelope=envelope, mapping=mapping)
 
 
 def _finish(source_id: str, accepted: Accepted, started_ns: int, adapter: Adapter) -> Accepted:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from ledgerbridge.domain.accounts import Role
-from ledgerbridge.domain.errors import ConflictError, NotFoundError
+from ledgerbridge.domain.errors import ConflictError, LedgerbridgeError, NotFoundError
 from ledgerbridge.domain.events import CommerceEvent, PayoutFailed
 from ledgerbridge.domain.journal import reversal
 from ledgerbridge.domain.matching.facts import fact_of
@@ -139,19 +139,25 @@ def post_events(
         if moved != draft.effective_date:  # a closed period is locked: post into the open one
             note = late_note(draft.effective_date, moved)
             draft = replace(draft, effective_date=moved)
-        if journal.find_entry_id(conn, ledger.id, draft.key) is not None:
+        # No look-up of the key first: the insert below is ON CONFLICT DO NOTHING and says
+        # whether the key was new. Only when converting fails (a rate missing, say) does an
+        # entry already posted under the key turn the error into "already posted".
+        try:
+            entry = to_entry(
+                draft,
+                ledger=ledger.id,
+                source=config.id,
+                base_currency=ledger.base_currency,
+                rate_for=rate_for,
+                rounding_account=rounding,
+                carrying=carrying,
+                note=note,
+            )
+        except LedgerbridgeError:
+            if journal.find_entry_id(conn, ledger.id, draft.key) is None:
+                raise
             outcome.notes.append(f"{draft.key} already posted")
             continue
-        entry = to_entry(
-            draft,
-            ledger=ledger.id,
-            source=config.id,
-            base_currency=ledger.base_currency,
-            rate_for=rate_for,
-            rounding_account=rounding,
-            carrying=carrying,
-            note=note,
-        )
         version = mapping.version if mapping is not None else None
         entry_id = journal.insert_entry(conn, entry, event_ids=[event_id], mapping_version=version)
         if entry_id is None:

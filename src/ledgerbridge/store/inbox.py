@@ -32,9 +32,16 @@ def insert_event(
     raw_body: bytes,
     headers: Mapping[str, str],
     lookups: Mapping[str, Any] | None,
+    status: str = "received",
+    error: str | None = None,
 ) -> str | None:
-    """Store the event; None when (source, platform event id) is already in the inbox."""
+    """Store the event; None when (source, platform event id) is already in the inbox.
+
+    A ``status`` other than ``received`` stores the event as processed (one attempt, stamped
+    now): ingest writes the outcome it expects in the same transaction as the posting, so the
+    common path needs no UPDATE; the whole transaction rolls back if posting fails."""
     event_id = new_id("ev_")
+    processed = status != "received"
     row = {
         "id": event_id,
         "source_id": source_id,
@@ -44,11 +51,11 @@ def insert_event(
         "raw_body": raw_body,
         "headers": dict(headers),
         "lookups": dict(lookups) if lookups is not None else None,
-        "status": "received",
-        "attempts": 0,
-        "error": None,
+        "status": status,
+        "attempts": 1 if processed else 0,
+        "error": error,
         "note": None,
-        "processed_at": None,
+        "processed_at": now() if processed else None,
     }
     if not insert_new(conn, events, row):
         return None
@@ -89,6 +96,18 @@ _MARK = (
     )
 )
 _MARK_WITH_LOOKUPS = _MARK.values(lookups=bindparam("b_lookups", type_=JSON))
+
+
+def settle(conn: Connection, event_id: str, status: str, note: str | None) -> None:
+    """Correct the outcome ``insert_event`` stored in this same transaction (no new attempt)."""
+    conn.execute(_SETTLE, {"b_id": event_id, "b_status": status, "b_note": note})
+
+
+_SETTLE = (
+    update(events)
+    .where(events.c.id == bindparam("b_id"))
+    .values(status=bindparam("b_status"), note=bindparam("b_note"))
+)
 
 
 def get_event(conn: Connection, event_id: str) -> dict[str, Any] | None:
