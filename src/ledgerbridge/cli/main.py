@@ -107,11 +107,22 @@ def demo(
     orders: int = typer.Option(300, help="Orders in the demo day"),
     directory: str = typer.Option("ledgerbridge-demo", help="Where the demo SQLite file goes"),
     seed: int = typer.Option(7, help="Random seed of the demo day"),
+    serve: bool = typer.Option(False, help="Keep serving the demo ledger and its dashboard"),
+    port: int = typer.Option(8000, help="The port --serve listens on (127.0.0.1)"),
 ) -> None:
-    """A realistic day of signed webhooks over real HTTP into a fresh SQLite ledger."""
+    """A realistic day of signed webhooks over real HTTP into a fresh SQLite ledger, its bank
+    statement reconciled, and a dashboard user to look at it with."""
     from ledgerbridge.demo.run import run_demo
 
-    sys.exit(run_demo(base_currency=base_currency, orders=orders, directory=directory, seed=seed))
+    sys.exit(
+        run_demo(
+            base_currency=base_currency,
+            orders=orders,
+            directory=directory,
+            seed=seed,
+            serve_port=port if serve else None,
+        )
+    )
 
 
 @app.command()

@@ -50,6 +50,9 @@ class Day:
     orders: int = 0
     refunds: int = 0
     gross: Decimal = Decimal(0)
+    payout_id: str = ""
+    payout_minor: int = 0
+    payout_arrival: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,3 +314,5 @@ def _payout(out: Day, pay: _Stripe, at: datetime) -> None:
         )
     )
     _stripe_send(out, pay, stripe.payout_paid(po, created=int(at.timestamp())))
+    out.payout_id, out.payout_minor = str(po["id"]), int(pay.balance)
+    out.payout_arrival = at + timedelta(days=2)

@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -18,9 +19,10 @@ from rich.table import Table
 
 from ledgerbridge.api.app import create_app
 from ledgerbridge.config import Settings
-from ledgerbridge.demo.day import Secrets, Webhook, build_day
+from ledgerbridge.demo import bank
+from ledgerbridge.demo.day import Day, Secrets, Webhook, build_day
 from ledgerbridge.demo.standin import StandIn
-from ledgerbridge.service import journal, setup
+from ledgerbridge.service import access, bank_rules, journal, reconcile, setup, statements
 from ledgerbridge.service.rates import load_offline
 from ledgerbridge.store.database import Database
 
@@ -133,7 +135,24 @@ def send(url: str, webhooks: list[Webhook], concurrency: int) -> tuple[list[floa
     return timings, statuses
 
 
-def run_demo(*, base_currency: str, orders: int, directory: str, seed: int) -> int:
+def books_and_bank(db: Database, day: Day, currency: str) -> tuple[str, str]:
+    """The back office's side of the day: two expense accounts with bank rules, the bank
+    statement imported (which reconciles), and a dashboard user. Returns its name and
+    password."""
+    setup.add_account(db, "default", "6300", "Rent", "expense", None)
+    setup.add_account(db, "default", "6400", "Bank charges", "expense", None)
+    bank_rules.add(db, "default", account="6300", text="RENT", actor="demo", name="rent")
+    bank_rules.add(db, "default", account="6400", text="ACCOUNT FEE", actor="demo", name="fees")
+    start = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0)
+    statements.import_statement(db, bank.statement(day, currency, start), account="1000")
+    password = secrets.token_urlsafe(12)
+    access.create_user(db, "admin", password, "admin")
+    return "admin", password
+
+
+def run_demo(
+    *, base_currency: str, orders: int, directory: str, seed: int, serve_port: int | None = None
+) -> int:
     started = time.perf_counter()
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
@@ -167,9 +186,37 @@ def run_demo(*, base_currency: str, orders: int, directory: str, seed: int) -> i
             timings += last_t
             for k, v in last_s.items():
                 statuses[k] = statuses.get(k, 0) + v
+            user, password = books_and_bank(db, day, base_currency.upper())
             report(db, server.url, api_key, timings, statuses, path)
+            dashboard(db, user, password, serve_port)
     console.print(f"finished in {time.perf_counter() - started:.1f} s")
-    return 0 if journal.trial_balance(db, "default", None)["balanced"] else 1
+    balanced = journal.trial_balance(db, "default", None)["balanced"]
+    if serve_port is not None:
+        console.print(
+            f"serving the demo ledger on http://127.0.0.1:{serve_port}/ui/ (Ctrl-C stops)"
+        )
+        uvicorn.run(
+            create_app(Settings(database_url=db.url, catchup_interval_seconds=0), db),
+            host="127.0.0.1",
+            port=serve_port,
+            log_level="warning",
+        )
+    return 0 if balanced else 1
+
+
+def dashboard(db: Database, user: str, password: str, serve_port: int | None) -> None:
+    found = reconcile.discrepancies(db, "default", "open", None)
+    matched = reconcile.matches(db, "default", None)
+    console.print(
+        f"bank statement imported and reconciled: {len(matched)} matches, "
+        f"{len(found)} open discrepancies"
+    )
+    port = serve_port or 8000
+    how = "" if serve_port else f" (after the serve command above, or: {_command()} demo --serve)"
+    console.print(
+        f"  dashboard http://127.0.0.1:{port}/ui/  user [bold]{user}[/], password "
+        f"[bold]{password}[/]{how}"
+    )
 
 
 def _ms(values: list[float], q: float) -> str:

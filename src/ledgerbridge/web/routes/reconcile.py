@@ -21,7 +21,10 @@ PAGE = "/ui/reconcile"
 
 @router.get("/reconcile", response_class=HTMLResponse)
 async def page(
-    request: Request, who: Annotated[Principal, Depends(current)], ledger: str = "default"
+    request: Request,
+    who: Annotated[Principal, Depends(current)],
+    ledger: str = "default",
+    kind: str = "payout_deposit",
 ) -> HTMLResponse:
     db = request.app.state.db
 
@@ -29,10 +32,19 @@ async def page(
         lines, _ = statements.list_bank_lines(
             db, ledger=ledger, status="unmatched", account=None, limit=200, cursor=None
         )
+        every = reconcile.matches(db, ledger, None)
+        counts: dict[str, int] = {}
+        for m in every:
+            counts[m["kind"]] = counts.get(m["kind"], 0) + 1
+        decided = [
+            d for d in reconcile.discrepancies(db, ledger, None, None) if d["status"] != "open"
+        ]
         return {
             "open": reconcile.discrepancies(db, ledger, "open", None),
-            "closed": reconcile.discrepancies(db, ledger, None, None)[-20:],
-            "matches": reconcile.matches(db, ledger, None)[-100:],
+            "closed": decided[-20:],
+            "matches": [m for m in every if m["kind"] == kind][-50:],
+            "kind": kind,
+            "kinds": counts,
             "bank_lines": lines,
             "payouts": reconcile_manual.open_payouts(db, ledger),
         }
