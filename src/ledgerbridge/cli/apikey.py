@@ -15,7 +15,8 @@ app = typer.Typer(no_args_is_help=True, help="API keys for /api/v1.")
 def create(
     name: str = typer.Option(..., help="Who or what the key is for"),
     role: str = typer.Option(
-        "admin", help="What a dashboard session opened with the key may do: viewer, accountant, admin"
+        "admin",
+        help="What a dashboard session opened with the key may do: viewer, accountant, admin",
     ),
 ) -> None:
     """Create an API key and print it once, on its own line (only its hash is stored)."""
