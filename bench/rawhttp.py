@@ -10,8 +10,12 @@ on loopback (no chunked responses, no redirects, no TLS), nothing more.
 from __future__ import annotations
 
 import asyncio
+import time
 
 import orjson
+
+IDLE_SECONDS = 3.0
+"""A connection idle this long is not reused: uvicorn closes keep-alive connections idle 5 s."""
 
 
 def request_bytes(host: str, path: str, body: bytes, headers: dict[str, str]) -> bytes:
@@ -27,6 +31,7 @@ class Connection:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader = reader
         self.writer = writer
+        self.used = time.monotonic()
 
     @classmethod
     async def open(cls, host: str, port: int) -> Connection:
@@ -42,6 +47,7 @@ class Connection:
             if line[:15].lower() == b"content-length:":
                 length = int(line[15:])
         body = await self.reader.readexactly(length) if length else b""
+        self.used = time.monotonic()
         return status, body
 
     def close(self) -> None:
@@ -58,6 +64,9 @@ class Pool:
 
     async def send(self, request: bytes) -> tuple[int, bytes]:
         async with self.slots:
+            stale = time.monotonic() - IDLE_SECONDS
+            while self.free and self.free[0].used < stale:  # the least recently used first
+                self.free.pop(0).close()
             conn = self.free.pop() if self.free else await Connection.open(self.host, self.port)
             try:
                 answer = await conn.send(request)

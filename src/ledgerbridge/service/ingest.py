@@ -2,7 +2,9 @@
 
 One durable write on the common path: the raw event is inserted (already marked with the
 outcome it expects) and posted in one transaction, with no savepoint; a posting error rolls the
-whole transaction back and the event is stored again on its own, failed, with its error.
+whole transaction back and the event is stored again on its own, failed, with its error. On
+SQLite the transaction is shared with the webhooks other threads are writing at the same moment
+(``Database.batched``: one commit for them all).
 Look-ups to the platform's REST API happen outside any transaction; if one fails the event is
 kept as failed and replays later.
 """
@@ -137,18 +139,26 @@ def ingest(
     }
     if error is None and envelope is not None and lookups is not None:
         try:
-            with db.write() as conn:
-                accepted = _store_and_post(conn, row, adapter, config, envelope, lookups)
+            accepted = db.batched(
+                lambda conn: _store_and_post(conn, row, adapter, config, envelope, lookups)
+            )
             return _finish(source_id, accepted, started, adapter)
         except _PostingFailed as failed:  # everything rolled back: keep the event, failed
             error = failed.error
-    with db.write() as conn:
-        event_id = inbox.insert_event(conn, **row, status="failed", error=error)
-        if event_id is None:
-            accepted = Accepted(inbox.find_event_id(conn, source_id, platform_id), "duplicate")
-        else:
-            accepted = Accepted(event_id, "failed")
+    accepted = db.batched(lambda conn: _store_failed(conn, row, error))
     return _finish(source_id, accepted, started, adapter)
+
+
+def _store_failed(conn: Any, row: dict[str, Any], error: str | None) -> Accepted:
+    event_id = inbox.insert_event(conn, **row, status="failed", error=error)
+    if event_id is None:
+        return _duplicate(conn, row)
+    return Accepted(event_id, "failed")
+
+
+def _duplicate(conn: Any, row: dict[str, Any]) -> Accepted:
+    existing = inbox.find_event_id(conn, row["source_id"], row["platform_event_id"])
+    return Accepted(existing, "duplicate")
 
 
 class _PostingFailed(Exception):
@@ -172,8 +182,7 @@ def _store_and_post(
     raises _PostingFailed and the caller stores the event again, failed, on its own."""
     event_id = inbox.insert_event(conn, **row, status="posted")
     if event_id is None:
-        existing = inbox.find_event_id(conn, row["source_id"], row["platform_event_id"])
-        return Accepted(existing, "duplicate")
+        return _duplicate(conn, row)
     try:
         outcome = _post(conn, adapter, config, envelope, lookups, event_id)
     except _POSTING_ERRORS as exc:

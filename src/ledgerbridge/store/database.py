@@ -5,10 +5,11 @@ write lock at BEGIN (so two writers never deadlock on a lock upgrade); PostgreSQ
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -18,6 +19,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from ledgerbridge.domain.errors import StorageUnavailableError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+T = TypeVar("T")
+V = TypeVar("V")
+BATCH_LIMIT = 64
+"""Units of work that share one SQLite transaction at the most (see Database.batched)."""
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -79,6 +84,7 @@ class Database:
         self._write_lock: AbstractContextManager[object] = (
             threading.Lock() if self.dialect == "sqlite" else nullcontext()
         )
+        self._queue: deque[_Unit[Any]] = deque()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -94,6 +100,60 @@ class Database:
     def write(self) -> Iterator[Connection]:
         with self._write_lock, self._guard(), self.engine.begin() as conn:
             yield conn
+
+    def batched(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in a write transaction that is committed before this returns, as
+        ``write()`` would; on SQLite, shared with the units other threads submit meanwhile.
+
+        SQLite has one writer at a time and a commit costs more than a webhook's inserts. A
+        thread that takes the write lock runs every unit waiting (its own among them, unless an
+        earlier holder already ran it) in one transaction and commits once: group commit,
+        without a thread of its own. When a unit raises, the transaction rolls back; the units
+        before it run again and commit, and the one that raised runs again on its own, so each
+        unit sees what it would have seen alone. ``work`` may therefore run more than once: it
+        must only read and write through ``conn``. PostgreSQL takes concurrent writers itself:
+        there each unit is its own transaction."""
+        unit: _Unit[T] = _Unit(work)
+        if self.dialect != "sqlite":
+            with self.write() as conn:
+                return work(conn)
+        self._queue.append(unit)
+        with self._write_lock:
+            if not unit.done:
+                batch: list[_Unit[Any]] = []
+                while self._queue and len(batch) < BATCH_LIMIT:
+                    batch.append(self._queue.popleft())
+                self._run(batch)
+        if not unit.done:  # pragma: no cover - a batch limit reached before our unit
+            return self.batched(work)
+        with self._guard():
+            return unit.result()
+
+    def _run(self, batch: list[_Unit[Any]]) -> None:
+        """Run ``batch`` in order in one transaction (the write lock is held)."""
+        while batch:
+            values: list[Any] = []
+            failure: BaseException | None = None
+            try:
+                with self._guard(), self.engine.begin() as conn:
+                    try:
+                        for unit in batch:
+                            values.append(unit.work(conn))
+                    except BaseException as exc:
+                        failure = exc
+                        raise
+            except BaseException as exc:
+                if failure is None or not values:  # BEGIN or COMMIT failed, or the first unit
+                    for unit in batch if failure is None else batch[:1]:
+                        unit.fail(exc)
+                    batch = [] if failure is None else batch[1:]
+                    continue
+                self._run(batch[: len(values)])  # the units before the one that raised
+                batch = batch[len(values) :]  # ... which runs again, first
+                continue
+            for unit, value in zip(batch, values, strict=True):
+                unit.succeed(value)
+            return
 
     @contextmanager
     def rehearse(self) -> Iterator[Connection]:
@@ -125,6 +185,29 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class _Unit(Generic[V]):
+    """One submitted unit of work and, once run, its value or its exception."""
+
+    __slots__ = ("done", "error", "value", "work")
+
+    def __init__(self, work: Callable[[Connection], V]) -> None:
+        self.work = work
+        self.done = False
+        self.value: V | None = None
+        self.error: BaseException | None = None
+
+    def succeed(self, value: V) -> None:
+        self.value, self.done = value, True
+
+    def fail(self, error: BaseException) -> None:
+        self.error, self.done = error, True
+
+    def result(self) -> V:
+        if self.error is not None:
+            raise self.error
+        return self.value  # type: ignore[return-value]
 
 
 def _unreachable(exc: OperationalError) -> bool:
