@@ -49,7 +49,7 @@ class World:
     failed_order: int
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"the system Chromium is required at {CHROMIUM}: apt-get install chromium")
