@@ -1,5 +1,6 @@
 """What every page shares: the Jinja2 environment (autoescaped), filters for money and time,
-and the redirect after a form (POST, then 303 to a page with a message)."""
+and the redirect after a form (POST, then 303 to a page with a message). Dimension filters
+and CSV responses are the API's own (api/routes)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from ledgerbridge.service.access import Principal
@@ -78,20 +79,3 @@ def back(
     query = {k: v for k, v in {**params, "msg": msg, "err": err}.items() if v}
     sep = "&" if "?" in path else "?"
     return RedirectResponse(path + (sep + urlencode(query) if query else ""), status_code=303)
-
-
-def dimension_filters(request: Request) -> dict[str, str]:
-    """``?dimension.channel=web`` -> {"channel": "web"}, as the API reads them."""
-    return {
-        key.removeprefix("dimension."): value
-        for key, value in request.query_params.items()
-        if key.startswith("dimension.") and len(key) > len("dimension.") and value
-    }
-
-
-def csv_download(text: str, name: str) -> Response:
-    return Response(
-        text,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-    )

@@ -9,10 +9,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from ledgerbridge.api.routes.entries import dimension_filters
+from ledgerbridge.api.routes.reports import as_csv as csv_download
 from ledgerbridge.service import reports
 from ledgerbridge.service.access import Principal
 from ledgerbridge.service.close import bounds, month_of
-from ledgerbridge.web.pages import csv_download, dimension_filters, render
+from ledgerbridge.web.pages import render
 from ledgerbridge.web.session import current
 
 router = APIRouter(prefix="/ui")
