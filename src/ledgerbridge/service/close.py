@@ -141,3 +141,16 @@ def month_of(day: date) -> str:
 
 def previous_month(day: date) -> str:
     return month_of(day.replace(day=1) - timedelta(days=1))
+
+
+def as_document(value: Any) -> Any:
+    """A checklist for JSON: amounts as decimal strings (never a float), dates in ISO 8601."""
+    if isinstance(value, dict):
+        return {k: as_document(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_document(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value

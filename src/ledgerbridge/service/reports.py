@@ -138,12 +138,19 @@ def profit_and_loss(
     }
 
 
-def balance_sheet(db: Database, ledger_id: str, as_of: date | None) -> dict[str, Any]:
-    """Assets, liabilities and equity on ``as_of`` (default: everything posted)."""
+def balance_sheet(
+    db: Database,
+    ledger_id: str,
+    as_of: date | None,
+    *,
+    dimensions: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Assets, liabilities and equity on ``as_of`` (default: everything posted), of the lines
+    carrying ``dimensions`` (a slice of the ledger balances only when the slice does)."""
     with db.read() as conn:
         base = catalog.get_ledger(conn, ledger_id)["base_currency"]
         accounts = {a.code: a for a in catalog.list_accounts(conn, ledger_id)}
-        balances = _balances(conn, ledger_id, as_of)
+        balances = _balances(conn, ledger_id, as_of, dimensions)
     assets = _section(accounts, balances, AccountType.ASSET, 1)
     liabilities = _section(accounts, balances, AccountType.LIABILITY, -1)
     equity = _section(accounts, balances, AccountType.EQUITY, -1)
@@ -163,6 +170,7 @@ def balance_sheet(db: Database, ledger_id: str, as_of: date | None) -> dict[str,
         "ledger": ledger_id,
         "base_currency": base,
         "as_of": as_of.isoformat() if as_of else None,
+        "dimensions": dict(dimensions or {}),
         "assets": _rows(accounts, assets, base),
         "liabilities": _rows(accounts, liabilities, base),
         "equity": equity_doc,

@@ -48,7 +48,7 @@ def insert_entry(
     if not insert_new(conn, entries, row):
         return None
     conn.execute(
-        insert(lines),
+        _INSERT_LINES,
         [
             {
                 "entry_id": entry_id,
@@ -68,10 +68,13 @@ def insert_entry(
         ],
     )
     if event_ids:
-        conn.execute(
-            insert(entry_events), [{"entry_id": entry_id, "event_id": e} for e in event_ids]
-        )
+        conn.execute(_INSERT_LINKS, [{"entry_id": entry_id, "event_id": e} for e in event_ids])
     return entry_id
+
+
+# Built once: a statement made anew on every call costs its cache key on every call.
+_INSERT_LINES = insert(lines)
+_INSERT_LINKS = insert(entry_events)
 
 
 def _line(row: Any) -> Line:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -9,6 +10,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from ledgerbridge.api.auth import require_api_key
+from ledgerbridge.service import close as close_service
 from ledgerbridge.service import periods
 
 router = APIRouter(prefix="/api/v1/periods", tags=["periods"])
@@ -16,6 +18,16 @@ router = APIRouter(prefix="/api/v1/periods", tags=["periods"])
 
 class PeriodIn(BaseModel):
     ledger: str = "default"
+
+
+@router.get("/{period}/checklist", summary="The month-end checklist of a period")
+async def checklist(
+    period: str, request: Request, ledger: str = "default", threshold: Decimal = Decimal(0)
+) -> dict[str, Any]:
+    doc = await run_in_threadpool(
+        close_service.checklist, request.app.state.db, ledger, period, threshold
+    )
+    return dict(close_service.as_document(doc))
 
 
 @router.post("/{period}/close", summary="Close a month: late events post into the next open one")

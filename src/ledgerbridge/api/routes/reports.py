@@ -49,6 +49,7 @@ async def profit_and_loss(
 @router.get(
     "/balance-sheet",
     summary="Assets, liabilities and equity (with earnings to date) in base currency",
+    description=DIMENSION_HELP,
     response_model=None,
 )
 async def balance_sheet(
@@ -57,7 +58,10 @@ async def balance_sheet(
     as_of: date | None = None,
     format: Format = "json",
 ) -> dict[str, Any] | Response:
-    doc = await run_in_threadpool(reports.balance_sheet, request.app.state.db, ledger, as_of)
+    filters = dimension_filters(request)
+    doc = await run_in_threadpool(
+        lambda: reports.balance_sheet(request.app.state.db, ledger, as_of, dimensions=filters)
+    )
     return as_csv(reports.report_csv(doc), "balance-sheet") if format == "csv" else doc
 
 

@@ -36,7 +36,9 @@ async def report_page(
     pnl = await run_in_threadpool(
         lambda: reports.profit_and_loss(db, ledger, since, until, dimensions=filters)
     )
-    sheet = await run_in_threadpool(reports.balance_sheet, db, ledger, until)
+    sheet = await run_in_threadpool(
+        lambda: reports.balance_sheet(db, ledger, until, dimensions=filters)
+    )
     if format == "csv":
         doc = sheet if report == "balance-sheet" else pnl
         return csv_download(reports.report_csv(doc), f"{report}-{period}")
