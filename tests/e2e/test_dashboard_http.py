@@ -231,3 +231,16 @@ def test_the_account_ledger_report_over_the_api(live: Live) -> None:
     assert csv_text.splitlines()[-1].endswith(f"closing balance,,,,{doc['total_price']}")
     missing = live.get("/api/v1/reports/account-ledger", params={"account": "9999"})
     assert missing.status_code == 404
+
+
+def test_the_events_page_filters_by_status_and_day(live: Live) -> None:
+    event_id = failed_event(live)
+    with client(live) as http:
+        log_in(live, http, "ann", "viewer")
+        failed = http.get("/ui/events", params={"status": "failed"}).text
+        assert event_id in failed
+        assert event_id not in http.get("/ui/events", params={"status": "posted"}).text
+        today = datetime.now(UTC).date().isoformat()
+        assert event_id in http.get("/ui/events", params={"since": today, "until": today}).text
+        later = http.get("/ui/events", params={"since": "2099-01-01"}).text
+        assert "No events match." in later

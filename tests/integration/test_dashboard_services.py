@@ -217,3 +217,23 @@ def test_the_overview_counts_per_source(db: Database, standin: StandIn) -> None:
     assert sales[date(2026, 3, 9)] == 0
     latency = dashboard.latency_series(db)
     assert latency["count"] == 2
+
+
+def test_a_source_is_quiet_after_its_own_setting(db: Database, standin: StandIn) -> None:
+    _sources(db, standin)
+    setup.add_source(
+        db,
+        source_id="night",
+        platform="shopify",
+        ledger="default",
+        webhook_secret="shp_n",
+        settings={"gateway": "stripe", "quiet_after_minutes": 30},
+    )
+    for source, secret in (("shop", "shp_d"), ("night", "shp_n")):
+        doc = shopify.order(5, currency="EUR", payment_gateway_names=("stripe",), created_at=MARCH)
+        body = shopify.body(doc)
+        ingest(db, source, body, shopify.headers("orders/paid", body, secret, "w5", "n", MARCH))
+    later = datetime.now(UTC) + timedelta(hours=1)
+    rows = {r["id"]: r for r in dashboard.overview(db, now=later)["sources"]}
+    assert (rows["shop"]["quiet"], rows["night"]["quiet"]) == (False, True)
+    assert rows["night"]["quiet_after"] == timedelta(minutes=30)

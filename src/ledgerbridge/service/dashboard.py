@@ -3,6 +3,7 @@ clearing balances not yet paid out, and the daily and latency series its plots d
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -34,6 +35,15 @@ def _micros(delta: timedelta) -> int:
     return delta // timedelta(microseconds=1)
 
 
+def _quiet_after(settings: Mapping[str, Any], default: timedelta) -> timedelta:
+    """A source's own ``quiet_after_minutes`` setting (a shop that sells at night only), or
+    the default."""
+    minutes = settings.get("quiet_after_minutes")
+    if isinstance(minutes, int) and not isinstance(minutes, bool) and minutes > 0:
+        return timedelta(minutes=minutes)
+    return default
+
+
 def _duplicates(source: str) -> int:
     found = REGISTRY.get_sample_value(
         "ledgerbridge_webhooks_total", {"source": source, "status": "duplicate"}
@@ -58,6 +68,7 @@ def overview(
     for cfg in sorted(configs, key=lambda c: c.id):
         latencies = [_micros(p - r) for s, r, p in times if s == cfg.id]
         received = last.get(cfg.id)
+        quiet = _quiet_after(cfg.settings, quiet_after)
         rows.append(
             {
                 "id": cfg.id,
@@ -65,7 +76,8 @@ def overview(
                 "ledger": cfg.ledger,
                 "last_received": received,
                 "since_last": (now - received) if received else None,
-                "quiet": received is None or now - received > quiet_after,
+                "quiet": received is None or now - received > quiet,
+                "quiet_after": quiet,
                 "today": today_n.get(cfg.id, 0),
                 "posted": counts.get(cfg.id, {}).get("posted", 0),
                 "failed": counts.get(cfg.id, {}).get("failed", 0),

@@ -47,6 +47,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             connect_args={"check_same_thread": False, "timeout": 30},
             pool_size=8,
             max_overflow=8,
+            pool_use_lifo=True,
             **kwargs,
         )
         event.listen(engine, "connect", _sqlite_pragmas)

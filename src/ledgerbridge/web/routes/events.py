@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -28,6 +29,8 @@ async def events(
     source: str = "",
     status: str = "",
     cursor: str = "",
+    since: date | None = None,
+    until: date | None = None,
 ) -> HTMLResponse:
     db = request.app.state.db
     items, after = await run_in_threadpool(
@@ -35,8 +38,8 @@ async def events(
             db,
             status=status or None,
             source=source or None,
-            since=None,
-            until=None,
+            since=_start(since),
+            until=_start(until + timedelta(days=1)) if until else None,
             limit=50,
             cursor=cursor or None,
         )
@@ -53,7 +56,13 @@ async def events(
         status=status,
         sources=sources,
         statuses=STATUSES,
+        since=since,
+        until=until,
     )
+
+
+def _start(day: date | None) -> datetime | None:
+    return datetime.combine(day, time(0), UTC) if day else None
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
