@@ -136,3 +136,15 @@ def test_the_balance_sheet_by_dimension(live: Live) -> None:
     ).json()
     assert nothing["dimensions"] == {"channel": "nowhere"}
     assert nothing["assets"]["rows"] == []
+
+
+def test_a_wrong_mapping_is_shown_with_every_error_and_not_saved(live: Live) -> None:
+    http, token = session(live, "boss", "admin")
+    bad = "accounts:\n  - {role: sales, account: '4031'}\nfields: {a: {from: b}, b: {from: a}}\n"
+    page = http.post("/ui/mapping", data={"csrf": token, "source": "shopify", "document": bad})
+    assert page.status_code == 422
+    assert "account 4031 is not in the chart" in page.text
+    assert "cycle: a -&gt; b -&gt; a" in page.text
+    assert "role: sales" in page.text  # the draft stays in the editor
+    assert live.get("/api/v1/sources/shopify/mapping").status_code == 404
+    http.close()
