@@ -47,7 +47,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             connect_args={"check_same_thread": False, "timeout": 30},
             pool_size=8,
             max_overflow=8,
-            pool_use_lifo=True,
+            pool_use_lifo=True,  # the connection used last: its page cache is warm
             **kwargs,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
