@@ -2,7 +2,8 @@
 
 Every entry is written at most once per business key (a sale reported by many deliveries,
 a fee seen at charge time and again at payout time). Any error raises: the caller rolls back
-the savepoint and keeps the event as failed, with the message, for replay.
+(the transaction on ingest, a savepoint on replay) and keeps the event as failed, with the
+message, for replay.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, and_, case, func, insert, literal, select
 
 from ledgerbridge.domain.journal import JournalEntry, Line
 from ledgerbridge.domain.money import from_minor, to_minor
+from ledgerbridge.store import prepared
 from ledgerbridge.store.catalog import now
 from ledgerbridge.store.ids import new_id
 from ledgerbridge.store.tables import accounts, entries, entry_events, lines
@@ -47,7 +48,8 @@ def insert_entry(
     }
     if not insert_new(conn, entries, row):
         return None
-    conn.execute(
+    prepared.execute(
+        conn,
         _INSERT_LINES,
         [
             {
@@ -68,7 +70,8 @@ def insert_entry(
         ],
     )
     if event_ids:
-        conn.execute(_INSERT_LINKS, [{"entry_id": entry_id, "event_id": e} for e in event_ids])
+        links = [{"entry_id": entry_id, "event_id": e} for e in event_ids]
+        prepared.execute(conn, _INSERT_LINKS, links)
     return entry_id
 
 

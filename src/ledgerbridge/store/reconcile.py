@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ledgerbridge.store import prepared
 from ledgerbridge.store.catalog import now
 from ledgerbridge.store.ids import new_id
 from ledgerbridge.store.tables import (
@@ -205,7 +206,8 @@ def record_facts(
 ) -> None:
     """One executemany per inbox event; a fact already known (ledger, kind, key) is kept."""
     at = now()
-    conn.execute(
+    prepared.execute(
+        conn,
         _facts_insert(conn.dialect.name),
         [
             {

@@ -1,8 +1,9 @@
 """``INSERT ... ON CONFLICT DO NOTHING`` for both engines, built once per table and dialect.
 
 Idempotency at the database: the inbox on (source, platform event id), the journal on
-(ledger, business key). The statement is compiled once and cached by SQLAlchemy; callers pass
-plain parameter dicts (no per-call ``.values()``, which costs more than the insert itself)."""
+(ledger, business key). The statement is compiled once per dialect and run on the driver's
+cursor (store/prepared.py); callers pass plain parameter dicts (no per-call ``.values()``,
+which costs more than the insert itself)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
+
+from ledgerbridge.store import prepared
 
 
 @cache
@@ -22,5 +25,5 @@ def _statement(table: Table, dialect: str) -> Any:
 
 def insert_new(conn: Connection, table: Table, row: dict[str, Any]) -> bool:
     """Insert ``row`` unless it conflicts with a unique key; True when it was inserted."""
-    result = conn.execute(_statement(table, conn.dialect.name), row)
-    return result.first() is not None  # rowcount is -1 for this statement on psycopg
+    returned = prepared.execute(conn, _statement(table, conn.dialect.name), row)
+    return bool(returned)  # rowcount is -1 for this statement on psycopg
