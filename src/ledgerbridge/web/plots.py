@@ -1,6 +1,6 @@
 """Server-rendered SVG line charts (no script, no chart library): one polyline per series on
 shared axes, with gaps where a value is missing, ticks, and a legend. Pure: values in, markup
-out; every label is escaped."""
+out; every label is escaped. Positions are computed in Decimal: the values are money."""
 
 from __future__ import annotations
 
@@ -11,20 +11,21 @@ from html import escape
 COLOURS = ("#2563eb", "#16a34a", "#d97706", "#dc2626")
 
 
-def _nice_top(value: float) -> float:
+def _nice_top(value: Decimal) -> Decimal:
+    """The axis top: 1, 2, 2.5 or 5 times a power of ten, at least ``value``."""
     if value <= 0:
-        return 1.0
-    magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * magnitude:
-            return float(step * magnitude)
-    return float(10 * magnitude)
+        return Decimal(1)
+    magnitude = Decimal(10) ** (len(str(int(value))) - 1)
+    for step in ("1", "2", "2.5", "5", "10"):
+        if value <= Decimal(step) * magnitude:
+            return Decimal(step) * magnitude
+    return 10 * magnitude  # pragma: no cover - 10 x magnitude always covers value
 
 
 def line_chart(
     title: str,
     labels: Sequence[str],
-    series: dict[str, Sequence[Decimal | float | None]],
+    series: dict[str, Sequence[Decimal | None]],
     *,
     unit: str = "",
     width: int = 640,
@@ -33,16 +34,16 @@ def line_chart(
     """An SVG chart of ``series`` over ``labels`` (x positions evenly spaced)."""
     left, right, top, bottom = 56, 12, 28, 36
     plot_w, plot_h = width - left - right, height - top - bottom
-    known = [float(v) for values in series.values() for v in values if v is not None]
-    low = min([0.0, *known])
-    high = _nice_top(max([0.0, *known]))
-    span = (high - low) or 1.0
+    known = [v for values in series.values() for v in values if v is not None]
+    low = min([Decimal(0), *known])
+    high = _nice_top(max([Decimal(0), *known]))
+    span = (high - low) or Decimal(1)
     n = max(len(labels), 2)
 
-    def x(i: int) -> float:
-        return left + plot_w * i / (n - 1)
+    def x(i: int) -> Decimal:
+        return left + Decimal(plot_w * i) / (n - 1)
 
-    def y(v: float) -> float:
+    def y(v: Decimal) -> Decimal:
         return top + plot_h * (1 - (v - low) / span)
 
     parts = [
@@ -70,7 +71,7 @@ def line_chart(
             if value is None:
                 runs.append([])
                 continue
-            runs[-1].append(f"{x(i):.1f},{y(float(value)):.1f}")
+            runs[-1].append(f"{x(i):.1f},{y(value):.1f}")
         for run in runs:
             if len(run) == 1:
                 cx, cy = run[0].split(",")
