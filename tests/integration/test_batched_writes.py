@@ -9,13 +9,15 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection, func, select
 
+from ledgerbridge.domain.errors import StorageUnavailableError
 from ledgerbridge.domain.journal import JournalEntry, Line
 from ledgerbridge.service import setup
-from ledgerbridge.store import journal
+from ledgerbridge.store import database, journal
 from ledgerbridge.store.database import Database
 from ledgerbridge.store.tables import entries
 
@@ -101,3 +103,43 @@ def test_a_unit_alone_that_raises_rolls_back(ledger: Database) -> None:
     with pytest.raises(Refused):
         ledger.batched(_unit("alone", fail=True))
     assert _keys(ledger) == []
+
+
+def test_a_database_that_cannot_be_written_is_storage_unavailable(sqlite_db: Database) -> None:
+    setup.create_ledger(sqlite_db, "default", "EUR", "retail")
+    sqlite_db.dispose()
+    path = sqlite_db.url.removeprefix("sqlite:///")
+    readonly = Database(f"sqlite:///file:{path}?mode=ro&uri=true")
+    try:
+        with pytest.raises(StorageUnavailableError):
+            readonly.batched(_unit("nowhere"))
+    finally:
+        readonly.dispose()
+
+
+def test_more_units_than_a_batch_takes_run_once_each(
+    ledger: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(database, "BATCH_LIMIT", 2)
+    release = threading.Event()
+    calls: list[str] = []
+
+    def counted(key: str, hold: threading.Event | None = None) -> Callable[[Connection], Any]:
+        inner = _unit(key, hold=hold)
+
+        def work(conn: Connection) -> str | None:
+            calls.append(key)
+            return inner(conn)
+
+        return work
+
+    keys = [f"k{n:02}" for n in range(9)]
+    with ThreadPoolExecutor(10) as pool:
+        first = pool.submit(ledger.batched, counted("first", release))
+        futures = [pool.submit(ledger.batched, counted(k)) for k in keys]
+        time.sleep(0.3)
+        release.set()
+        assert first.result(timeout=20)
+        assert all(f.result(timeout=20) for f in futures)
+    assert sorted(calls) == sorted(["first", *keys])
+    assert _keys(ledger) == sorted(["first", *keys])

@@ -128,14 +128,13 @@ class Database:
             with self.write() as conn:
                 return work(conn)
         self._queue.append(unit)
-        with self._write_lock:
-            if not unit.done:
-                batch: list[_Unit[Any]] = []
-                while self._queue and len(batch) < BATCH_LIMIT:
-                    batch.append(self._queue.popleft())
-                self._run(batch)
-        if not unit.done:  # pragma: no cover - a batch limit reached before our unit
-            return self.batched(work)
+        while not unit.done:  # more than BATCH_LIMIT waiting: ours may be in a later batch
+            with self._write_lock:
+                if not unit.done:
+                    batch: list[_Unit[Any]] = []
+                    while self._queue and len(batch) < BATCH_LIMIT:
+                        batch.append(self._queue.popleft())
+                    self._run(batch)
         with self._guard():
             return unit.result()
 
