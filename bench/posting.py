@@ -118,16 +118,22 @@ async def open_loop(url: str, hooks: list[Webhook], rate: float) -> tuple[Stats,
     times, statuses = [], {}
     host, port, requests = _requests(url, hooks)
     pool = rawhttp.Pool(host, port, 256)
-    t0 = clock() + 0.05
+    go, t0 = asyncio.Event(), 0.0
 
     async def one(i: int, request: bytes) -> None:
+        await go.wait()
         due = t0 + i / rate
         await asyncio.sleep(max(0.0, due - clock()))
         status = rawhttp.outcome(*await pool.send(request))
         times.append(clock() - due)
         statuses[status] = statuses.get(status, 0) + 1
 
-    await asyncio.gather(*(one(i, r) for i, r in enumerate(requests)))
+    # the schedule starts once every sender exists: making them is the client's own delay
+    tasks = [asyncio.ensure_future(one(i, r)) for i, r in enumerate(requests)]
+    await asyncio.sleep(0)
+    t0 = clock() + 0.05
+    go.set()
+    await asyncio.gather(*tasks)
     elapsed = clock() - t0
     pool.close()
     return Stats(times), statuses, len(hooks) / elapsed  # completions: sent + drained
@@ -241,7 +247,8 @@ def main() -> int:
         db, keys = prepare(http_url, standin.url)
         n_open = int(args.rate * args.duration)
         with ServeProcess(http_url) as server:
-            asyncio.run(closed_loop(server.url, make_hooks(keys, 200), 4, 5.0))  # warm-up
+            # warm-up: every ingest thread and pooled connection started, as in steady state
+            asyncio.run(closed_loop(server.url, make_hooks(keys, 400), args.concurrency, 5.0))
             since = datetime.now(UTC)
             rt, st, achieved = asyncio.run(open_loop(server.url, make_hooks(keys, n_open),
                                                      args.rate))
