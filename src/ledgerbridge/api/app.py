@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import structlog
 from fastapi import Depends, FastAPI
+from starlette.types import ASGIApp
 
 from ledgerbridge import __version__
 from ledgerbridge.api import errors
@@ -99,9 +100,18 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     stop.set()
 
 
+class _App(FastAPI):
+    """FastAPI with the webhook fast path outside its whole middleware stack: platform traffic
+    skips Starlette's error, exception and body middlewares (about 6 % of a webhook's CPU);
+    the fast path answers every error of its own, and anything else reaches uvicorn's 500."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return WebhookFastPath(super().build_middleware_stack(), state=self.state)
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = FastAPI(
+    app = _App(
         title="ledgerbridge",
         version=__version__,
         lifespan=lifespan,
@@ -112,7 +122,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.db = db or Database(settings.database_url)
     app.state.ingest_limiter = webhooks.ingest_limiter(app.state.db.dialect)
     errors.install(app)
-    app.add_middleware(WebhookFastPath, state=app.state)
     protected = [Depends(require_api_key)]
     app.include_router(webhooks.router)
     app.include_router(ops.router)
