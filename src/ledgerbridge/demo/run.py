@@ -246,7 +246,7 @@ def report(
     console.print("webhooks: " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))
     server_side = posting_latencies(db)
     console.print(
-        f"posting latency (receipt to commit, server): median {_ms(server_side, 0.5)}, "
+        f"posting latency (receipt to posting, server): median {_ms(server_side, 0.5)}, "
         f"p99 {_ms(server_side, 0.99)}; round trip (client): median "
         f"{_ms(timings, 0.5)}, p99 {_ms(timings, 0.99)}"
     )
