@@ -237,3 +237,16 @@ def test_a_source_is_quiet_after_its_own_setting(db: Database, standin: StandIn)
     rows = {r["id"]: r for r in dashboard.overview(db, now=later)["sources"]}
     assert (rows["shop"]["quiet"], rows["night"]["quiet"]) == (False, True)
     assert rows["night"]["quiet_after"] == timedelta(minutes=30)
+
+
+def test_failed_logins_are_throttled_per_user_name(db: Database) -> None:
+    setup.init(db, "EUR")
+    access.create_user(db, "throttled-ann", "correct horse battery", "viewer")
+    for _ in range(access.throttle.limit):
+        with pytest.raises(access.LoginFailed, match="not recognised"):
+            access.login_password(db, "throttled-ann", "a wrong guess here")
+    with pytest.raises(access.LoginFailed, match="too many failed logins"):
+        access.login_password(db, "throttled-ann", "correct horse battery")
+    access.throttle.passed("throttled-ann")  # the window passing, as far as this test goes
+    _, who = access.login_password(db, "throttled-ann", "correct horse battery")
+    assert who.name == "throttled-ann"

@@ -33,3 +33,22 @@ def create(
         print(f"error: {exc.message}", file=sys.stderr)
         raise typer.Exit(1) from None
     print(f"user {name} created ({role})")
+
+
+@app.command("list")
+def list_() -> None:
+    """Users, one a line: name, role, and whether disabled (never a password hash)."""
+    for row in access.list_users(Database(Settings().database_url)):
+        state = "disabled" if row["disabled_at"] else "enabled"
+        print(f"{row['username']}\t{row['role']}\t{state}")
+
+
+@app.command("disable")
+def disable(name: str = typer.Argument(..., help="The user to disable")) -> None:
+    """Disable a user: it cannot log in, and its open sessions end at once."""
+    try:
+        access.disable_user(Database(Settings().database_url), name)
+    except LedgerbridgeError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        raise typer.Exit(1) from None
+    print(f"user {name} disabled")

@@ -6,13 +6,19 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
+import threading
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ledgerbridge.domain.errors import ConflictError, LedgerbridgeError, ValidationError
+from ledgerbridge.domain.errors import (
+    ConflictError,
+    LedgerbridgeError,
+    NotFoundError,
+    ValidationError,
+)
 from ledgerbridge.service.setup import ROLES
 from ledgerbridge.store import users
 from ledgerbridge.store.catalog import now
@@ -59,6 +65,48 @@ def create_user(db: Database, username: str, password: str, role: str) -> None:
         users.insert_user(conn, new_id("us_"), username, _hasher.hash(password), role)
 
 
+def disable_user(db: Database, username: str) -> None:
+    """A disabled user cannot log in; its open sessions end at once."""
+    with db.write() as conn:
+        if not users.disable_user(conn, username):
+            raise NotFoundError(f"no enabled user {username!r}", username=username)
+
+
+def list_users(db: Database) -> list[dict[str, object]]:
+    with db.read() as conn:
+        return users.list_users(conn)
+
+
+class _Throttle:
+    """Failed logins per user name in this process: after ``limit`` failures in ``window``
+    the name is refused until the oldest failure leaves the window (argon2 already makes each
+    guess cost about 50 ms; this bounds a guesser to ``limit`` per window)."""
+
+    def __init__(self, limit: int = 10, window: timedelta = timedelta(minutes=15)) -> None:
+        self.limit, self.window = limit, window
+        self.failures: dict[str, list[datetime]] = {}
+        self.lock = threading.Lock()
+
+    def check(self, name: str) -> None:
+        with self.lock:
+            recent = [t for t in self.failures.get(name, []) if now() - t < self.window]
+            self.failures[name] = recent
+            if len(recent) >= self.limit:
+                wait = int((recent[0] + self.window - now()).total_seconds() // 60) + 1
+                raise LoginFailed(f"too many failed logins: try again in {wait} min")
+
+    def failed(self, name: str) -> None:
+        with self.lock:
+            self.failures.setdefault(name, []).append(now())
+
+    def passed(self, name: str) -> None:
+        with self.lock:
+            self.failures.pop(name, None)
+
+
+throttle = _Throttle()
+
+
 def _open(db: Database, principal: str, kind: str, role: str) -> tuple[str, Principal]:
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     with db.write() as conn:
@@ -76,15 +124,19 @@ def _open(db: Database, principal: str, kind: str, role: str) -> tuple[str, Prin
 
 def login_password(db: Database, username: str, password: str) -> tuple[str, Principal]:
     """A new session's cookie value and who it is; the same error for any wrong part."""
+    throttle.check(username)
     with db.read() as conn:
         user = users.get_user(conn, username)
     stored = user["password_hash"] if user and user["disabled_at"] is None else _DUMMY
     try:
         _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
+        throttle.failed(username)
         raise LoginFailed("user name or password not recognised") from None
     if user is None or stored is _DUMMY:
+        throttle.failed(username)
         raise LoginFailed("user name or password not recognised")
+    throttle.passed(username)
     if _hasher.check_needs_rehash(stored):
         with db.write() as conn:
             users.set_password_hash(conn, username, _hasher.hash(password))

@@ -42,6 +42,21 @@ def set_password_hash(conn: Connection, username: str, password_hash: str) -> No
     )
 
 
+def disable_user(conn: Connection, username: str) -> bool:
+    """Disable a user and end its sessions; False when there is no such user."""
+    found = conn.execute(
+        update(users)
+        .where(users.c.username == username, users.c.disabled_at.is_(None))
+        .values(disabled_at=now())
+    ).rowcount
+    conn.execute(
+        delete(web_sessions).where(
+            web_sessions.c.principal == username, web_sessions.c.kind == "user"
+        )
+    )
+    return bool(found)
+
+
 def api_key_identity(conn: Connection, key: str) -> tuple[str, str] | None:
     """(name, role) of a live API key."""
     row = conn.execute(
