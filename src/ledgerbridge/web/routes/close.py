@@ -50,7 +50,7 @@ async def close_period(request: Request, who: Annotated[Principal, Depends(curre
     reason = form.get("override_reason", "").strip() or None
     if reason and not who.may("admin"):
         raise Forbidden("closing a period whose checks fail needs the admin role")
-    target = f"/ui/close?ledger={ledger}&period={period}&threshold={form.get('threshold', '0')}"
+    where = {"ledger": ledger, "period": period, "threshold": form.get("threshold", "0")}
     try:
         await run_in_threadpool(
             lambda: close.close(
@@ -63,8 +63,10 @@ async def close_period(request: Request, who: Annotated[Principal, Depends(curre
             )
         )
     except LedgerbridgeError as exc:
-        return back(target, err=exc.message)
-    return back(target, msg=f"{period} closed: late events now post into the next open month")
+        return back("/ui/close", err=exc.message, **where)
+    return back(
+        "/ui/close", msg=f"{period} closed: late events now post into the next open month", **where
+    )
 
 
 @router.post("/reopen")
@@ -72,9 +74,9 @@ async def reopen(request: Request, who: Annotated[Principal, Depends(current)]) 
     form = await form_of(request, who, "admin")
     ledger, period = form.get("ledger") or "default", form.get("period", "")
     reason = form.get("reason", "").strip()
-    target = f"/ui/close?ledger={ledger}&period={period}"
+    where = {"ledger": ledger, "period": period}
     if not reason:
-        return back(target, err="reopening a period needs a reason")
+        return back("/ui/close", err="reopening a period needs a reason", **where)
     try:
         await run_in_threadpool(
             lambda: periods.change(
@@ -82,5 +84,5 @@ async def reopen(request: Request, who: Annotated[Principal, Depends(current)]) 
             )
         )
     except LedgerbridgeError as exc:
-        return back(target, err=exc.message)
-    return back(target, msg=f"{period} reopened (audited)")
+        return back("/ui/close", err=exc.message, **where)
+    return back("/ui/close", msg=f"{period} reopened (audited)", **where)

@@ -69,6 +69,7 @@ async def save(request: Request, who: Annotated[Principal, Depends(current)]) ->
             problem="the mapping was not saved",
         )
     return back(
-        f"/ui/mapping?source={source}",
+        "/ui/mapping",
         msg=f"mapping version {version} of {source} saved: replay failed events to post them",
+        source=source,
     )
