@@ -244,3 +244,14 @@ def test_the_events_page_filters_by_status_and_day(live: Live) -> None:
         assert event_id in http.get("/ui/events", params={"since": today, "until": today}).text
         later = http.get("/ui/events", params={"since": "2099-01-01"}).text
         assert "No events match." in later
+
+
+def test_a_second_ledger_is_offered_and_shown(live: Live) -> None:
+    setup.create_ledger(live.db, "us", "USD", "retail")
+    with client(live) as http:
+        log_in(live, http, "ann", "viewer")
+        page = http.get("/ui/journal", params={"ledger": "us"}).text
+        assert 'class="ledger-switch"' in page
+        assert "<option selected>us</option>" in page
+        assert "us · USD" in page
+        assert "default · EUR" in http.get("/ui/journal").text

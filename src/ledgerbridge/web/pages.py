@@ -63,6 +63,8 @@ def render(
 ) -> HTMLResponse:
     context.setdefault("message", request.query_params.get("msg"))
     context.setdefault("problem", request.query_params.get("err"))
+    context.setdefault("ledgers", getattr(request.state, "ledgers", []))
+    context.setdefault("current_ledger", request.query_params.get("ledger", "default"))
     response = templates.TemplateResponse(
         request, name, {"who": who, "today": date.today(), **context}, status_code=status_code
     )

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
-from ledgerbridge.service import access
+from ledgerbridge.service import access, setup
 from ledgerbridge.service.access import Principal
 
 COOKIE = "lb_session"
@@ -36,6 +36,7 @@ async def current(request: Request) -> Principal:
         query = f"?{request.url.query}" if request.url.query else ""
         raise LoginRequired(request.url.path + query)
     request.state.principal = found
+    request.state.ledgers = await run_in_threadpool(setup.ledger_ids, request.app.state.db)
     return found
 
 
