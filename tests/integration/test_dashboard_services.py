@@ -209,6 +209,8 @@ def test_the_overview_counts_per_source(db: Database, standin: StandIn) -> None:
     rows = {r["id"]: r for r in found["sources"]}
     assert (rows["shop"]["posted"], rows["shop"]["today"], rows["shop"]["quiet"]) == (2, 2, False)
     assert rows["shop"]["p50_ms"] is not None
+    tomorrow = dashboard.overview(db, now=datetime.now(UTC) + timedelta(days=1))
+    assert {r["id"]: r["today"] for r in tomorrow["sources"]}["shop"] == 0
     assert (rows["stripe"]["posted"], rows["stripe"]["quiet"]) == (0, True)
     assert found["clearing"]["default"]["1100-stripe"] == {"EUR": str(total)}
     series = dashboard.daily_series(db, "default", days=31, until=date(2026, 3, 31))

@@ -4,9 +4,10 @@ clearing balances not yet paid out, and the daily and latency series its plots d
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from prometheus_client import REGISTRY
 
@@ -55,15 +56,20 @@ def overview(
     db: Database, now: datetime | None = None, quiet_after: timedelta = QUIET_AFTER
 ) -> dict[str, Any]:
     now = now or datetime.now(UTC)
-    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
     hour_ago = now - timedelta(hours=1)
     with db.read() as conn:
         configs = catalog.list_sources(conn)
         counts = store.status_counts(conn)
         last = store.last_received(conn)
-        today_n = store.received_since(conn, today)
-        times = store.posting_times(conn, hour_ago)
         ledgers = catalog.ledger_ids(conn)
+        today_n: dict[str, int] = {}  # since midnight in each source's ledger's time zone
+        for ledger in ledgers:
+            zone = ZoneInfo(catalog.get_ledger(conn, ledger)["timezone"])
+            midnight = datetime.combine(now.astimezone(zone).date(), time(0), zone)
+            own = {c.id for c in configs if c.ledger == ledger}
+            found = store.received_since(conn, midnight.astimezone(UTC))
+            today_n.update({s: n for s, n in found.items() if s in own})
+        times = store.posting_times(conn, hour_ago)
     rows = []
     for cfg in sorted(configs, key=lambda c: c.id):
         latencies = [_micros(p - r) for s, r, p in times if s == cfg.id]
