@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 import structlog
+from sqlalchemy.exc import IntegrityError
 
 from ledgerbridge.domain.errors import LedgerbridgeError, SignatureError
 from ledgerbridge.service import metrics
@@ -145,6 +146,8 @@ def ingest(
             return _finish(source_id, accepted, started, adapter)
         except _PostingFailed as failed:  # everything rolled back: keep the event, failed
             error = failed.error
+        except IntegrityError as exc:  # refused at commit (PostgreSQL's deferred balance check)
+            error = _error_text(exc, None)
     accepted = db.batched(lambda conn: _store_failed(conn, row, error))
     return _finish(source_id, accepted, started, adapter)
 
@@ -222,6 +225,8 @@ def post_inbox_event(
 
 _POSTING_ERRORS = (
     LedgerbridgeError,
+    # The database refused a row (a constraint or trigger): the event is kept, not lost.
+    IntegrityError,
     # An adapter that trips over a payload shape it did not expect: keep the event.
     KeyError,
     TypeError,
@@ -232,9 +237,13 @@ _POSTING_ERRORS = (
 )
 
 
-def _error_text(exc: Exception, event_id: str) -> str:
+def _error_text(exc: Exception, event_id: str | None) -> str:
     if isinstance(exc, LedgerbridgeError):
         return f"{exc.code}: {exc.message}"
+    if isinstance(exc, IntegrityError):
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        log.warning("posting refused by the database", event_id=event_id, reason=reason)
+        return f"refused_by_database: {reason}"
     log.exception("posting failed unexpectedly", event_id=event_id)
     return f"malformed_payload: {type(exc).__name__}: {exc}"
 
