@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from ledgerbridge.demo.run import Server, free_port
 from ledgerbridge.demo.standin import StandIn
 from ledgerbridge.domain.money import to_minor
+from ledgerbridge.domain.periods import period_of
 from ledgerbridge.service import access, mapping, setup, statements
 from ledgerbridge.sources.shopify import simulate as shopify
 from ledgerbridge.sources.stripe import simulate as stripe
@@ -66,10 +67,6 @@ def page(browser: Browser) -> Iterator[Page]:
     found.set_default_timeout(15_000)
     yield found
     context.close()
-
-
-def month_of(day: date) -> str:
-    return f"{day:%Y-%m}"
 
 
 def order(n: int, day: datetime, *, merchant: str | None) -> dict[str, Any]:
@@ -206,7 +203,7 @@ def world(tmp_path: Path) -> Iterator[World]:
         ):
             last_month, failed = _last_month(db, http, standin)
             today = datetime.now(UTC).date()
-            yield World(server.url, db, month_of(last_month), month_of(today), last_month, failed)
+            yield World(server.url, db, period_of(last_month), period_of(today), last_month, failed)
     db.dispose()
 
 

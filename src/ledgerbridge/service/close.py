@@ -8,26 +8,21 @@ written reason, which is audited with the checklist as it stood."""
 
 from __future__ import annotations
 
-import calendar
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ledgerbridge.domain.accounts import Role
 from ledgerbridge.domain.errors import ConflictError
 from ledgerbridge.domain.money import from_minor
+from ledgerbridge.domain.periods import bounds
 from ledgerbridge.service import periods
-from ledgerbridge.store import catalog
+from ledgerbridge.store import catalog, journal
 from ledgerbridge.store import dashboard as store
 from ledgerbridge.store import periods as period_store
+from ledgerbridge.store import reconcile as reconcile_store
 from ledgerbridge.store.database import Database
-
-
-def bounds(period: str) -> tuple[date, date]:
-    """First and last day of a YYYY-MM period."""
-    periods.check(period)
-    year, month = (int(x) for x in period.split("-"))
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _check(
@@ -49,16 +44,15 @@ def checklist(
         received = store.last_received(conn)
         caught = store.catch_up_until(conn)
         failed = store.failed_count(conn, ledger)
-        open_items = store.open_discrepancies(conn, ledger)
-        clearing = [
-            {
-                **acc,
-                "balance": store.balances_at(conn, ledger, acc["code"], last),
-                "paid_after": store.payouts_after(conn, ledger, acc["source_id"], last)
-                if acc["source_id"]
-                else {},
-            }
-            for acc in store.clearing_accounts(conn, ledger)
+        open_items = reconcile_store.list_discrepancies(conn, ledger, "open", None)
+        clearing = [  # (account, its balance on the last day, what its gateway paid since)
+            (
+                acc.code,
+                journal.account_balances(conn, ledger, acc.code, last),
+                store.payouts_after(conn, ledger, acc.source, last) if acc.source else {},
+            )
+            for acc in catalog.list_accounts(conn, ledger)
+            if acc.role is Role.GATEWAY_CLEARING
         ]
     synced = []
     for cfg in sorted(own, key=lambda c: c.id):
@@ -70,12 +64,14 @@ def checklist(
         if abs(from_minor(d["amount_minor"], d["currency"])) > threshold
     ]
     explained = []
-    for acc in clearing:
-        for currency, minor in sorted(acc["balance"].items()):
-            paid = acc["paid_after"].get(currency, 0)
+    for code, balance, paid_after in clearing:
+        for currency, minor in sorted(balance.items()):
+            if minor == 0:
+                continue
+            paid = paid_after.get(currency, 0)
             explained.append(
                 {
-                    "account": acc["code"],
+                    "account": code,
                     "currency": currency,
                     "balance": from_minor(minor, currency),
                     "paid_out_after": from_minor(paid, currency),
@@ -133,14 +129,6 @@ def close(
         )
     detail: dict[str, Any] = {"failing": failing, "reason": (override_reason or "").strip() or None}
     return periods.change(db, ledger, period, "closed", actor, detail=detail)
-
-
-def month_of(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def previous_month(day: date) -> str:
-    return month_of(day.replace(day=1) - timedelta(days=1))
 
 
 def as_document(value: Any) -> Any:

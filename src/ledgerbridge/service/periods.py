@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from ledgerbridge.domain.errors import ConflictError, ValidationError
+from ledgerbridge.domain.errors import ConflictError
+from ledgerbridge.domain.periods import bounds
 from ledgerbridge.service.cache import forget
 from ledgerbridge.store import catalog, periods
 from ledgerbridge.store import reconcile as audit_store
 from ledgerbridge.store.database import Database
-
-_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
-def check(period: str) -> None:
-    if not _PERIOD.match(period):
-        raise ValidationError(f"a period is YYYY-MM, not {period!r}", field="period")
 
 
 def change(
@@ -29,7 +22,7 @@ def change(
     detail: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Close or reopen; ``detail`` (a reason, the checks that failed) goes into the audit log."""
-    check(period)
+    bounds(period)  # a YYYY-MM period, or ValidationError
     with db.write() as conn:
         catalog.get_ledger(conn, ledger)
         if periods.status(conn, ledger, period) == new:

@@ -8,14 +8,13 @@ Explicit, by command; running it twice for a period posts nothing new.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ledgerbridge.domain.accounts import Role
-from ledgerbridge.domain.errors import ValidationError
 from ledgerbridge.domain.journal import JournalEntry, Line, reversal
 from ledgerbridge.domain.money import from_minor, round_half_even
+from ledgerbridge.domain.periods import bounds
 from ledgerbridge.service.context import ledger_view, rate_lookup
 from ledgerbridge.store import catalog, journal
 from ledgerbridge.store.database import Database
@@ -34,11 +33,7 @@ class Revalued:
 
 def period_bounds(period: str) -> tuple[date, date]:
     """(last day of YYYY-MM, first day of the next month)."""
-    try:
-        year, month = (int(x) for x in period.split("-"))
-        last = date(year, month, calendar.monthrange(year, month)[1])
-    except ValueError:
-        raise ValidationError(f"period must be YYYY-MM, got {period!r}", field="period") from None
+    _, last = bounds(period)
     return last, last + timedelta(days=1)
 
 

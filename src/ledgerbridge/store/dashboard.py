@@ -12,7 +12,6 @@ from ledgerbridge.store.inbox import utc
 from ledgerbridge.store.tables import (
     accounts,
     bank_lines,
-    discrepancies,
     entries,
     events,
     facts,
@@ -124,28 +123,6 @@ def daily_deposits(
     return {d: int(total) for d, total in conn.execute(query)}
 
 
-def clearing_accounts(conn: Connection, ledger_id: str) -> list[dict[str, Any]]:
-    query = select(accounts.c.code, accounts.c.name, accounts.c.source_id).where(
-        accounts.c.ledger_id == ledger_id, accounts.c.role == "gateway_clearing"
-    )
-    return [dict(r) for r in conn.execute(query.order_by(accounts.c.code)).mappings()]
-
-
-def balances_at(conn: Connection, ledger_id: str, account: str, as_of: date) -> dict[str, int]:
-    """An account's balance per currency on ``as_of`` (entries effective on or before it)."""
-    query = (
-        select(lines.c.currency, func.sum(lines.c.amount_minor))
-        .select_from(lines.join(entries, entries.c.id == lines.c.entry_id))
-        .where(
-            lines.c.ledger_id == ledger_id,
-            lines.c.account_code == account,
-            entries.c.effective_date <= as_of,
-        )
-        .group_by(lines.c.currency)
-    )
-    return {c: int(t) for c, t in conn.execute(query) if int(t) != 0}
-
-
 def payouts_after(conn: Connection, ledger_id: str, source_id: str, after: date) -> dict[str, int]:
     """What a gateway paid out after ``after``, per currency."""
     query = (
@@ -169,17 +146,6 @@ def catch_up_until(conn: Connection) -> dict[str, datetime]:
         .group_by(sync_state.c.source_id)
     )
     return {s: utc(t) for s, t in conn.execute(query) if t is not None}
-
-
-def open_discrepancies(conn: Connection, ledger_id: str) -> list[dict[str, Any]]:
-    query = select(
-        discrepancies.c.id,
-        discrepancies.c.kind,
-        discrepancies.c.amount_minor,
-        discrepancies.c.currency,
-        discrepancies.c.detail,
-    ).where(discrepancies.c.ledger_id == ledger_id, discrepancies.c.status == "open")
-    return [dict(r) for r in conn.execute(query).mappings()]
 
 
 def account_lines(

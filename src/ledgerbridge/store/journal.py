@@ -206,13 +206,20 @@ def trial_balance(
     ]
 
 
-def account_balances(conn: Connection, ledger_id: str, account: str) -> dict[str, int]:
-    """An account's balance per original currency, in minor units."""
+def account_balances(
+    conn: Connection, ledger_id: str, account: str, as_of: date | None = None
+) -> dict[str, int]:
+    """An account's balance per original currency, in minor units (of the entries effective
+    on or before ``as_of``, when given)."""
     query = (
         select(lines.c.currency, func.sum(lines.c.amount_minor))
         .where(lines.c.ledger_id == ledger_id, lines.c.account_code == account)
         .group_by(lines.c.currency)
     )
+    if as_of is not None:
+        query = query.join(entries, entries.c.id == lines.c.entry_id).where(
+            entries.c.effective_date <= as_of
+        )
     return {c: int(total) for c, total in conn.execute(query)}
 
 

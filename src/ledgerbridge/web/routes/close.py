@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ledgerbridge.domain.errors import LedgerbridgeError
+from ledgerbridge.domain.periods import previous_period
 from ledgerbridge.service import close, periods
 from ledgerbridge.service.access import Principal
 from ledgerbridge.web.pages import back, render
@@ -36,7 +37,7 @@ async def page(
     period: str = "",
     threshold: str = "0",
 ) -> HTMLResponse:
-    period = period or close.previous_month(date.today())
+    period = period or previous_period(date.today())
     found = await run_in_threadpool(
         close.checklist, request.app.state.db, ledger, period, _threshold(threshold)
     )

@@ -11,9 +11,9 @@ from starlette.concurrency import run_in_threadpool
 
 from ledgerbridge.api.routes.entries import dimension_filters
 from ledgerbridge.api.routes.reports import as_csv as csv_download
+from ledgerbridge.domain.periods import bounds, period_of
 from ledgerbridge.service import reports
 from ledgerbridge.service.access import Principal
-from ledgerbridge.service.close import bounds, month_of
 from ledgerbridge.web.pages import render
 from ledgerbridge.web.session import current
 
@@ -29,7 +29,7 @@ async def report_page(
     format: str = "html",
     report: str = "profit-and-loss",
 ) -> Response:
-    period = period or month_of(date.today())
+    period = period or period_of(date.today())
     since, until = bounds(period)
     filters = dimension_filters(request)
     db = request.app.state.db
