@@ -7,7 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from ledgerbridge.api.errors import domain_handler
+from ledgerbridge.api.errors import domain_handler, status_of
 from ledgerbridge.domain.errors import LedgerbridgeError
 from ledgerbridge.web.pages import HERE, back, render
 from ledgerbridge.web.routes import (
@@ -40,8 +40,6 @@ async def _forbidden(request: Request, exc: Exception) -> Response:
 async def _domain(request: Request, exc: Exception) -> Response:
     if not request.url.path.startswith("/ui") or not isinstance(exc, LedgerbridgeError):
         return await domain_handler(request, exc)
-    from ledgerbridge.api.errors import status_of
-
     return render(
         request,
         "error.html",

@@ -44,9 +44,9 @@ async def login(request: Request) -> Response:
     db = request.app.state.db
     try:
         if values.get("api_key"):
-            token, who = await run_in_threadpool(access.login_api_key, db, values["api_key"])
+            token, _ = await run_in_threadpool(access.login_api_key, db, values["api_key"])
         else:
-            token, who = await run_in_threadpool(
+            token, _ = await run_in_threadpool(
                 access.login_password, db, values.get("username", ""), values.get("password", "")
             )
     except LoginFailed as exc:
@@ -73,7 +73,6 @@ async def login(request: Request) -> Response:
         max_age=access.SESSION_HOURS * 3600,
     )
     response.delete_cookie(LOGIN_COOKIE, path="/ui")
-    request.state.principal = who
     return response
 
 

@@ -36,11 +36,10 @@ async def page(
         counts: dict[str, int] = {}
         for m in every:
             counts[m["kind"]] = counts.get(m["kind"], 0) + 1
-        decided = [
-            d for d in reconcile.discrepancies(db, ledger, None, None) if d["status"] != "open"
-        ]
+        found = reconcile.discrepancies(db, ledger, None, None)
+        decided = [d for d in found if d["status"] != "open"]
         return {
-            "open": reconcile.discrepancies(db, ledger, "open", None),
+            "open": [d for d in found if d["status"] == "open"],
             "closed": decided[-20:],
             "matches": [m for m in every if m["kind"] == kind][-50:],
             "kind": kind,
